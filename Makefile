@@ -1,0 +1,62 @@
+# Night Cramps: `make run` serves the site, `make test` runs the suite. `make help` lists the rest.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Loads .env (made by `make .env`) into a recipe's shell.
+WITH_ENV := set -a && . ./.env && set +a &&
+
+.DEFAULT_GOAL := help
+.PHONY: help install run editor test test-postgres lint format check
+
+help: ## List the commands
+	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install everything
+
+.env: ## Make a local .env with a fresh secret key, for plain-http serving on localhost
+	@printf '%s\n' \
+	  '# Made by make; see .env.example for every variable. Never commit this file.' \
+	  "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  'DJANGO_HTTPS=false' \
+	  'DJANGO_SERVE_MEDIA=true' > $@
+	@echo "Wrote .env with a new secret key."
+
+run: install .env ## Migrate, load the seed article into an empty database, serve on :8000
+	$(WITH_ENV) $(BIN)/python manage.py migrate --no-input
+	$(WITH_ENV) $(BIN)/python manage.py seed_if_empty
+	$(WITH_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo ""
+	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@echo "Editors sign in at http://127.0.0.1:$(PORT)/admin/ - create an account with: make editor"
+	@echo ""
+	$(WITH_ENV) exec $(BIN)/gunicorn cramps.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+editor: install .env ## Create an editor (superuser) account
+	$(WITH_ENV) $(BIN)/python manage.py createsuperuser
+
+test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings tests.settings
+	$(BIN)/pytest
+
+test-postgres: install ## Run the suite against the local PostgreSQL
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cramps} $(BIN)/pytest
+
+lint: install ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format and fix style with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install ## Django's deployment checks with production-like settings
+	DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,34 @@
+"""The one Markdown-to-safe-HTML function, used by the editor preview and the public pages."""
+
+import markdown as markdown_lib
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "hr", "i",
+    "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+EXTENSIONS = ["sane_lists", "tables"]
+
+
+def render_markdown(text):
+    """Render editor Markdown to HTML that is safe to put on a page."""
+    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        # Every link may leave the site, so none can reach back to it through window.opener.
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

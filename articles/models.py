@@ -1,0 +1,380 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from articles.markdown import render_markdown
+from articles.querysets import ArticleQuerySet
+
+MARKDOWN_HELP = "Markdown: a blank line starts a new paragraph, start lines with - for a list."
+POSITION_HELP = "Order on the page: 1 comes first. Each number can be used once."
+# Positions stay small so a reorder can park rows above this value while it saves.
+MAX_POSITION = 9999
+REVIEW_INTERVAL_YEARS = 3
+
+
+def position_field():
+    return models.PositiveIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_POSITION)],
+        help_text=POSITION_HELP,
+    )
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Article(TimeStampedModel):
+    """A patient-information page, with its sections, lists and care cards."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft: only editors can see it"
+        PUBLISHED = "published", "Published: anyone can read it"
+
+    title = models.CharField(
+        max_length=200,
+        help_text="The page heading. Say what the page is about in plain words.",
+    )
+    slug = models.SlugField(
+        max_length=100,
+        help_text="The last part of the web address. Lower case, words joined by hyphens.",
+    )
+    summary = models.CharField(
+        max_length=160,
+        help_text=(
+            "One or two sentences, at most 160 characters, shown on the home page and in "
+            "search engine results."
+        ),
+    )
+    lead = MarkdownxField(
+        blank=True,
+        help_text="The opening paragraphs, shown before the first section. " + MARKDOWN_HELP,
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Readers see only published articles.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="article_unique_slug"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published"]),
+                name="article_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def rendered_lead(self):
+        return render_markdown(self.lead)
+
+    # The lists below filter prefetched rows (see ArticleQuerySet.with_parts), so the page
+    # costs no query per list.
+
+    def everyday_causes(self):
+        return [c for c in self.causes.all() if c.group == Cause.Group.EVERYDAY]
+
+    def disease_causes(self):
+        return [c for c in self.causes.all() if c.group == Cause.Group.DISEASE]
+
+    def relief_steps(self):
+        return [t for t in self.relief_techniques.all() if t.is_step]
+
+    def other_relief_techniques(self):
+        return [t for t in self.relief_techniques.all() if not t.is_step]
+
+    def contents(self):
+        """The headings of the "On this page" list, in page order."""
+        headings = [s.heading for s in self.sections.all() if s.heading]
+        headings += [c.title for c in self.callouts.all() if c.title]
+        return headings
+
+    def last_review(self, kind=None):
+        reviews = [r for r in self.reviews.all() if kind is None or r.kind == kind]
+        return reviews[0] if reviews else None
+
+    def last_clinical_review(self):
+        return self.last_review(Review.Kind.CLINICAL)
+
+    def next_review_due(self):
+        review = self.last_review()
+        if review is None:
+            return None
+        reviewed_on = review.reviewed_on
+        year = reviewed_on.year + REVIEW_INTERVAL_YEARS
+        try:
+            return reviewed_on.replace(year=year)
+        except ValueError:  # reviewed on 29 February
+            return reviewed_on.replace(year=year, day=28)
+
+
+class ArticlePart(TimeStampedModel):
+    """Fields shared by the ordered parts of an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    position = position_field()
+
+    class Meta:
+        abstract = True
+
+
+class Section(ArticlePart):
+    """A block of the article's text, optionally followed by one of its lists."""
+
+    class Appendix(models.TextChoices):
+        NONE = "", "Nothing"
+        EVERYDAY_CAUSES = "everyday_causes", "Everyday causes"
+        DISEASE_CAUSES = "disease_causes", "Diseases that can cause it"
+        RELIEF_TECHNIQUES = "relief_techniques", "Relief techniques"
+        PREVENTION_TIPS = "prevention_tips", "Prevention tips"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Shown as a heading and in the page contents. Leave empty to carry on the "
+            "previous section, for example after a list."
+        ),
+    )
+    body = MarkdownxField(blank=True, help_text=MARKDOWN_HELP + " Use ### for a subheading.")
+    appendix = models.CharField(
+        "list shown after the text",
+        max_length=30,
+        blank=True,
+        choices=Appendix.choices,
+        default=Appendix.NONE,
+        help_text="Place one of the article's lists right after this section's text.",
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="section_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or f"Section {self.position} (continues the one before)"
+
+    def rendered_body(self):
+        return render_markdown(self.body)
+
+
+class Cause(ArticlePart):
+    """Something that can bring on the condition, in one of two groups."""
+
+    class Group(models.TextChoices):
+        EVERYDAY = "everyday", "Everyday cause"
+        DISEASE = "disease", "Disease"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="causes")
+    group = models.CharField(
+        max_length=20,
+        choices=Group.choices,
+        default=Group.EVERYDAY,
+        help_text="Everyday causes respond to simple changes; diseases need a doctor.",
+    )
+    name = models.CharField(max_length=120, help_text="A short name, such as “Dehydration”.")
+    body = MarkdownxField(help_text="One or two plain sentences. " + MARKDOWN_HELP)
+
+    class Meta:
+        ordering = ["article", "group", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "group", "position"], name="cause_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def rendered_body(self):
+        return render_markdown(self.body)
+
+
+class ReliefTechnique(ArticlePart):
+    """Something a reader can do during a cramp, with a caution where one is needed."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="relief_techniques"
+    )
+    body = MarkdownxField(help_text="What to do, in one or two sentences. " + MARKDOWN_HELP)
+    is_step = models.BooleanField(
+        "numbered step",
+        default=True,
+        help_text=(
+            "Ticked: part of the numbered list of steps. Not ticked: shown after the list "
+            "as another method."
+        ),
+    )
+    caution = MarkdownxField(
+        blank=True,
+        help_text="A warning shown with this technique, such as who should not try it.",
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="relief_technique_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def rendered_body(self):
+        return render_markdown(self.body)
+
+    def rendered_caution(self):
+        return render_markdown(self.caution)
+
+
+class PreventionTip(ArticlePart):
+    """Something a reader can do to make cramps less likely."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="prevention_tips")
+    body = MarkdownxField(help_text="The tip, in one or two sentences. " + MARKDOWN_HELP)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="prevention_tip_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def rendered_body(self):
+        return render_markdown(self.body)
+
+
+class Callout(ArticlePart):
+    """A "get help" care card in the NHS pattern: non-urgent, urgent or emergency."""
+
+    class Level(models.TextChoices):
+        NON_URGENT = "non_urgent", "Non-urgent: see a doctor"
+        URGENT = "urgent", "Urgent: get help the same day"
+        EMERGENCY = "emergency", "Emergency: call for help now"
+
+    # Read out before the card heading, so the level never depends on colour alone.
+    PREFIXES = {
+        Level.NON_URGENT: "Non-urgent advice: ",
+        Level.URGENT: "Urgent advice: ",
+        Level.EMERGENCY: "Immediate action required: ",
+    }
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="callouts")
+    level = models.CharField(
+        max_length=20,
+        choices=Level.choices,
+        default=Level.NON_URGENT,
+        help_text="How quickly the reader should act. The card's colour and label follow it.",
+    )
+    title = models.CharField(
+        "section heading",
+        max_length=120,
+        blank=True,
+        help_text="Optional heading above the card, such as “When to see a neurologist”.",
+    )
+    heading = models.CharField(
+        "card heading",
+        max_length=120,
+        help_text="An action ending in “if:”, such as “See a doctor if:”.",
+    )
+    body = MarkdownxField(
+        help_text=(
+            "The signs, as a list starting each line with -. In an emergency card, do not "
+            "add links: the page adds the emergency number. " + MARKDOWN_HELP
+        )
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="callout_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.heading}"
+
+    @property
+    def hidden_prefix(self):
+        return self.PREFIXES[self.level]
+
+    def rendered_body(self):
+        return render_markdown(self.body)
+
+
+class Review(TimeStampedModel):
+    """A dated check of the article by the editorial team or a clinician."""
+
+    class Kind(models.TextChoices):
+        EDITORIAL = "editorial", "Editorial review"
+        CLINICAL = "clinical", "Clinical review"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(help_text="The day the review was finished.")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.EDITORIAL,
+        help_text="Clinical reviews are done by a qualified health professional.",
+    )
+    reviewer_name = models.CharField(
+        max_length=120, help_text="The real name of the person or team who reviewed the page."
+    )
+    reviewer_role = models.CharField(
+        max_length=120, blank=True, help_text="Their role, such as “Consultant neurologist”."
+    )
+    note = models.TextField(blank=True, help_text="What was checked or changed.")
+
+    class Meta:
+        ordering = ["article", "-reviewed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.reviewed_on:%d %B %Y}"
+
+
+class Source(ArticlePart):
+    """A published page the article's facts come from."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=200, help_text="The title of the page or document.")
+    publisher = models.CharField(max_length=120, help_text="Who published it, such as “NHS”.")
+    url = models.URLField("web address", max_length=500)
+    accessed_on = models.DateField(help_text="The day you last checked the page.")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="source_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"

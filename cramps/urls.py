@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
+
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"
+
+admin.site.site_header = f"{settings.SITE_NAME} editors"
+admin.site.site_title = f"{settings.SITE_NAME} editors"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # The paths django-markdownx's editor calls, answered by our staff-only views.
+    path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
+    path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from articles.models import Article
+
+SEED_SLUG = "night-calf-cramps"
+# The suite runs on the production settings, where gunicorn sits behind a TLS proxy.
+PROXIED_HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+@pytest.fixture(autouse=True)
+def _test_storage(settings, tmp_path):
+    # Manifest storage needs collectstatic first; uploads go to a throwaway folder.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+
+
+@pytest.fixture
+def client():
+    return Client(headers=PROXIED_HTTPS)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = Client(headers=PROXIED_HTTPS)
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    """A staff user with every permission on the articles app, but not a superuser."""
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user(
+        "editor", "editor@example.org", "a-long-editor-password", is_staff=True
+    )
+    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    client = Client(headers=PROXIED_HTTPS)
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def seed_article(db):
+    call_command("loaddata", SEED_SLUG, verbosity=0)
+    return Article.objects.get(slug=SEED_SLUG)

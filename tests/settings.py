@@ -1,0 +1,9 @@
+"""The production settings, with a throwaway secret key so the suite runs anywhere."""
+
+import os
+
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
+)
+
+from cramps.settings import *  # noqa: F403
