@@ -73,6 +73,7 @@ class SourceInline(admin.TabularInline):
     formset = PositionedInlineFormSet
     extra = 0
     fields = ["position", "title", "publisher", "url", "accessed_on"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Article)

@@ -367,7 +367,9 @@ class Source(ArticlePart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=200, help_text="The title of the page or document.")
     publisher = models.CharField(max_length=120, help_text="Who published it, such as “NHS”.")
-    url = models.URLField("web address", max_length=500)
+    url = models.URLField(
+        "web address", max_length=500, help_text="The full address, starting https://."
+    )
     accessed_on = models.DateField(help_text="The day you last checked the page.")
 
     class Meta:

@@ -7,3 +7,6 @@ os.environ.setdefault(
 )
 
 from cramps.settings import *  # noqa: F403
+
+# The suite creates many users; the strength of password hashing is not what it tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,156 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from articles.models import Article, PreventionTip, Section
+from tests.admin_forms import change_form_data, inline_prefix
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_every_changelist_and_add_page_opens(admin_client, model, seed_article):
+    opts = model._meta
+    for view in ("changelist", "add"):
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_article_changelist_searches_section_text(admin_client, seed_article):
+    url = reverse("admin:articles_article_changelist")
+
+    found = admin_client.get(url, {"q": "gastrocnemius"})
+    missing = admin_client.get(url, {"q": "no-such-word-anywhere"})
+
+    assert seed_article.title in found.content.decode()
+    assert seed_article.title not in missing.content.decode()
+
+
+def test_article_change_page_holds_every_part_with_the_markdown_editor(admin_client, seed_article):
+    response = admin_client.get(change_url(seed_article))
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    inlines = {inline.formset.model._meta.model_name for inline in
+               response.context["inline_admin_formsets"]}  # fmt: skip
+    assert inlines == {
+        "section", "cause", "relieftechnique", "preventiontip", "callout", "review", "source",
+    }  # fmt: skip
+    assert "markdownx-editor" in body
+    assert "markdownx-preview" in body
+    assert "View on site" in body
+
+
+def test_staff_edit_of_a_section_shows_on_the_public_page(admin_client, client, seed_article):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, Section)
+    data[f"{prefix}-0-body"] = "Freshly edited by an editor."
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    public = client.get(seed_article.get_absolute_url()).content.decode()
+    assert "Freshly edited by an editor." in public
+
+
+def test_swapping_two_positions_saves_in_one_go(admin_client, client, seed_article):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, PreventionTip)
+    data[f"{prefix}-0-position"], data[f"{prefix}-1-position"] = 2, 1
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 302
+    tips = list(seed_article.prevention_tips.values_list("body", flat=True)[:2])
+    assert tips == [
+        "Adhere to the norms of a balanced diet.",
+        "Include in the diet of vitamin D, B6, calcium, sodium, magnesium and potassium.",
+    ]
+
+
+def test_deleting_a_row_frees_its_position_for_another(admin_client, seed_article):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, PreventionTip)
+    data[f"{prefix}-0-DELETE"] = "on"
+    data[f"{prefix}-1-position"] = 1
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 302
+    assert seed_article.prevention_tips.count() == 7
+    assert seed_article.prevention_tips.first().position == 1
+
+
+def test_two_rows_with_one_position_get_a_form_error_and_nothing_is_saved(
+    admin_client, seed_article
+):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, Section)
+    data[f"{prefix}-1-position"] = data[f"{prefix}-0-position"]
+    data["title"] = "A changed title that must not be saved"
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 200
+    assert "is already used by another row" in response.content.decode()
+    seed_article.refresh_from_db()
+    assert seed_article.title != "A changed title that must not be saved"
+
+
+def test_a_new_row_may_take_a_position_an_existing_row_gives_up(admin_client, seed_article):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, PreventionTip)
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-0-position"] = 50
+    data[f"{prefix}-{total}-position"] = 1
+    data[f"{prefix}-{total}-body"] = "A new first tip."
+    data[f"{prefix}-TOTAL_FORMS"] = total + 1
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 302
+    assert seed_article.prevention_tips.first().body == "A new first tip."
+
+
+INLINE_PREFIXES = [
+    "sections", "causes", "relief_techniques", "prevention_tips", "callouts", "reviews", "sources",
+]  # fmt: skip
+
+
+def test_a_duplicate_slug_is_a_form_error(admin_client, seed_article):
+    empty_inlines = {}
+    for prefix in INLINE_PREFIXES:
+        empty_inlines |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    data = {"title": "Copy", "slug": seed_article.slug, "summary": "A summary.", "status": "draft"}
+
+    response = admin_client.post(reverse("admin:articles_article_add"), data | empty_inlines)
+
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_every_field_an_editor_sees_explains_itself(admin_client, seed_article):
+    response = admin_client.get(change_url(seed_article))
+    forms = [response.context["adminform"].form] + [
+        inline.formset.empty_form for inline in response.context["inline_admin_formsets"]
+    ]
+    unexplained = [
+        f"{form._meta.model.__name__}.{name}"
+        for form in forms
+        for name, field in form.fields.items()
+        if name not in {"id", "article", "DELETE"} and not field.help_text
+    ]
+
+    assert unexplained == []

@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from articles.models import (
+    Article,
+    Callout,
+    Cause,
+    PreventionTip,
+    ReliefTechnique,
+    Review,
+    Section,
+    Source,
+)
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = sorted(
+    path.stem for directory in settings.FIXTURE_DIRS for path in Path(directory).glob("*.json")
+)
+MODELS = [Article, Section, Cause, ReliefTechnique, PreventionTip, Callout, Review, Source]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_every_fixture_loads(name):
+    call_command("loaddata", name, verbosity=0)
+
+    assert Article.objects.exists()
+
+
+def test_loading_the_seed_twice_changes_nothing(seed_article):
+    before = counts()
+
+    call_command("loaddata", "night-calf-cramps", verbosity=0)
+
+    assert counts() == before
+
+
+def test_seed_article_is_published_at_its_address(seed_article):
+    assert seed_article.is_published
+    assert seed_article.get_absolute_url() == "/articles/night-calf-cramps/"
+    assert 50 <= len(seed_article.summary) <= 160
+
+
+def test_seed_holds_what_the_content_brief_asks_for(seed_article):
+    assert len(seed_article.everyday_causes()) >= 6
+    assert len(seed_article.disease_causes()) >= 6
+    assert len(seed_article.relief_steps()) == 5
+    assert seed_article.prevention_tips.count() == 8
+    [pin] = seed_article.other_relief_techniques()
+    assert "pin or needle" in pin.body and "no good evidence" in pin.caution
+    levels = [callout.level for callout in seed_article.callouts.all()]
+    assert levels == [Callout.Level.NON_URGENT, Callout.Level.URGENT, Callout.Level.EMERGENCY]
+    assert all(callout.heading.endswith("if:") for callout in seed_article.callouts.all())
+    assert seed_article.callouts.get(level=Callout.Level.NON_URGENT).title == (
+        "When to see a neurologist"
+    )
+    assert "](" not in seed_article.callouts.get(level=Callout.Level.EMERGENCY).body
+    assert seed_article.sources.count() == 4
+
+
+def test_seed_records_only_an_editorial_review(seed_article):
+    assert [review.kind for review in seed_article.reviews.all()] == [Review.Kind.EDITORIAL]
+    assert seed_article.last_clinical_review() is None
+
+
+def test_seed_never_recommends_quinine(seed_article):
+    text = " ".join(
+        str(value) for model in MODELS for row in model.objects.values() for value in row.values()
+    )
+    assert "quinine" not in text.lower()
+
+
+def test_seed_if_empty_loads_into_an_empty_database():
+    call_command("seed_if_empty", verbosity=0)
+
+    assert Article.objects.filter(slug="night-calf-cramps").exists()
+
+
+def test_seed_if_empty_never_overwrites_an_editors_work(seed_article):
+    seed_article.title = "Edited by an editor"
+    seed_article.save()
+    seed_article.sections.first().delete()
+    before = counts()
+
+    call_command("seed_if_empty", verbosity=0)
+
+    seed_article.refresh_from_db()
+    assert seed_article.title == "Edited by an editor"
+    assert counts() == before

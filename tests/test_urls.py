@@ -1,0 +1,41 @@
+import pytest
+from django.urls import get_resolver, resolve, reverse
+from django.urls.resolvers import URLResolver
+
+from articles import views
+
+ROUTES = [
+    ("articles:index", {}, "/"),
+    ("articles:article_detail", {"slug": "night-calf-cramps"}, "/articles/night-calf-cramps/"),
+    ("markdownx_markdownify", {}, "/markdownx/markdownify/"),
+    ("markdownx_upload", {}, "/markdownx/upload/"),
+]
+
+
+def project_route_names(resolver=None, namespace=""):
+    """Every named route outside the admin, with its namespace."""
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                names |= project_route_names(pattern, inner)
+        elif pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+@pytest.mark.parametrize(("name", "kwargs", "path"), ROUTES)
+def test_url_names_round_trip(name, kwargs, path):
+    assert reverse(name, kwargs=kwargs) == path
+    match = resolve(path)
+    assert match.view_name == name
+    assert match.kwargs == kwargs
+
+
+def test_every_named_route_is_covered_above():
+    assert project_route_names() == {name for name, _, _ in ROUTES}
+
+
+def test_article_route_uses_the_detail_view():
+    assert resolve("/articles/x/").func.view_class is views.ArticleDetailView
