@@ -29,10 +29,13 @@ class PartInline(admin.StackedInline):
     formset = PositionedInlineFormSet
     extra = 0
     formfield_overrides = MARKDOWN_WIDGETS
+    # Long lists start folded so the page stays short; editors open the one they need.
+    classes = ["collapse"]
 
 
 class SectionInline(PartInline):
     model = Section
+    classes = []
     fields = ["position", "heading", "body", "appendix"]
 
 
@@ -55,29 +58,29 @@ class PreventionTipInline(PartInline):
 class CalloutInline(PartInline):
     model = Callout
     fields = ["position", "level", "title", "heading", "body"]
+    classes = []
     verbose_name = "care card"
     verbose_name_plural = "care cards (when to get help)"
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(admin.StackedInline):
     model = Review
     extra = 0
+    classes = ["collapse"]
     fields = ["reviewed_on", "kind", "reviewer_name", "reviewer_role", "note"]
-    formfield_overrides = {models.TextField: {"widget": admin.widgets.AdminTextareaWidget(
-        attrs={"rows": 2})}}  # fmt: skip
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(PartInline):
     model = Source
-    form = PositionedForm
-    formset = PositionedInlineFormSet
-    extra = 0
     fields = ["position", "title", "publisher", "url", "accessed_on"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ["title", "status", "section_count", "last_reviewed", "updated_at"]
     list_filter = ["status", "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]

@@ -1,7 +1,6 @@
 """Admin forms: ordered inlines that editors can renumber freely in one save."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
@@ -11,6 +10,15 @@ from articles.models import MAX_POSITION
 
 class PositionedForm(forms.ModelForm):
     """A row whose position is checked by its formset rather than against the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            # "Add another" copies one blank row, so a new row may leave it for the formset.
+            self.fields["position"].required = False
+            self.fields[
+                "position"
+            ].help_text = "Order on the page: 1 comes first. Leave empty to add at the end."
 
     def _get_validation_exclusions(self):
         # The database check would compare against sibling rows that are about to move.
@@ -28,30 +36,42 @@ class PositionedInlineFormSet(BaseInlineFormSet):
     # Extra fields that, with the parent, scope a position (such as a cause's group).
     position_scope = ()
 
-    def _position_key(self, form):
-        return (*(form.cleaned_data.get(name) for name in self.position_scope),
-                form.cleaned_data.get("position"))  # fmt: skip
+    def _scope(self, form):
+        return tuple(form.cleaned_data.get(name) for name in self.position_scope)
+
+    def _kept_forms(self):
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None):
+                continue  # an untouched extra row, or one with errors of its own
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            yield form
 
     def clean(self):
         super().clean()
-        seen = {}
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+        taken = {}
+        unnumbered = []
+        for form in self._kept_forms():
+            position = form.cleaned_data.get("position")
+            if position is None:
+                unnumbered.append(form)
                 continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            key = self._position_key(form)
-            if key[-1] is None:
-                continue
-            if key in seen:
+            key = (self._scope(form), position)
+            if key in taken:
                 form.add_error(
                     "position",
-                    f"Position {key[-1]} is already used by another row here; "
+                    f"Position {position} is already used by another row here; "
                     "give each row its own number.",
                 )
-            seen[key] = form
-        if any(form.errors for form in self.forms):
-            raise ValidationError("Please correct the positions marked below.")
+            taken[key] = form
+        for form in unnumbered:
+            scope = self._scope(form)
+            position = max((p for s, p in taken if s == scope), default=0) + 1
+            if position > MAX_POSITION:
+                form.add_error("position", f"Positions go up to {MAX_POSITION}.")
+                continue
+            form.cleaned_data["position"] = form.instance.position = position
+            taken[(scope, position)] = form
 
     def save(self, commit=True):
         if commit:

@@ -15,7 +15,6 @@ REVIEW_INTERVAL_YEARS = 3
 
 def position_field():
     return models.PositiveIntegerField(
-        default=1,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_POSITION)],
         help_text=POSITION_HELP,
     )

@@ -128,6 +128,37 @@ INLINE_PREFIXES = [
 ]  # fmt: skip
 
 
+def test_a_new_row_without_a_position_goes_at_the_end(admin_client, client, seed_article):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, Section)
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for row in (total, total + 1):
+        data[f"{prefix}-{row}-heading"] = f"Added row {row}"
+        data[f"{prefix}-{row}-position"] = ""
+    data[f"{prefix}-TOTAL_FORMS"] = total + 2
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 302
+    added = list(seed_article.sections.values_list("heading", "position"))[-2:]
+    assert added == [(f"Added row {total}", total + 1), (f"Added row {total + 1}", total + 2)]
+
+
+def test_a_blank_body_is_reported_on_its_own_field_not_as_a_position_error(
+    admin_client, seed_article
+):
+    page = admin_client.get(change_url(seed_article))
+    data = change_form_data(page)
+    data[f"{inline_prefix(page, PreventionTip)}-0-body"] = ""
+
+    response = admin_client.post(change_url(seed_article), data)
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert "already used" not in response.content.decode()
+
+
 def test_a_duplicate_slug_is_a_form_error(admin_client, seed_article):
     empty_inlines = {}
     for prefix in INLINE_PREFIXES:
