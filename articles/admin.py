@@ -1,10 +1,28 @@
-from django.contrib import admin
-from django.db import models
+import datetime
+
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion_compare.admin import CompareVersionAdmin
 
-from articles.forms import PositionedForm, PositionedInlineFormSet
+from articles.editorial import care_card_problems
+from articles.forms import (
+    ArticleAdminForm,
+    PositionedForm,
+    PositionedInlineFormSet,
+    ReviewFormSet,
+)
 from articles.models import (
+    PART_MODELS,
+    REVIEW_INTERVAL_YEARS,
     Article,
     Callout,
     Cause,
@@ -13,6 +31,7 @@ from articles.models import (
     Review,
     Section,
     Source,
+    add_years,
 )
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -65,9 +84,15 @@ class CalloutInline(PartInline):
 
 class ReviewInline(admin.StackedInline):
     model = Review
+    formset = ReviewFormSet
     extra = 0
     classes = ["collapse"]
     fields = ["reviewed_on", "kind", "reviewer_name", "reviewer_role", "note"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.can_record_clinical = request.user.has_perm("articles.record_clinical_review")
+        return formset
 
 
 class SourceInline(PartInline):
@@ -76,21 +101,50 @@ class SourceInline(PartInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    class Media:
-        css = {"all": ["css/admin.css"]}
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
 
-    list_display = ["title", "status", "section_count", "last_reviewed", "updated_at"]
-    list_filter = ["status", "updated_at"]
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due", "Due in the next 3 months, or overdue"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.review_due_by(today - datetime.timedelta(days=1))
+        if self.value() == "due":
+            return queryset.review_due_by(today + datetime.timedelta(days=91))
+        if self.value() == "never":
+            return queryset.filter(reviews__isnull=True)
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(CompareVersionAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title", "state", "section_count", "last_reviewed", "review_due", "updated_at",
+    ]  # fmt: skip
+    list_filter = ["status", ReviewDueFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = MARKDOWN_WIDGETS
     fieldsets = [
         ("Content", {"fields": ["title", "summary", "lead"]}),
-        ("Publishing", {"fields": ["status", "slug"]}),
-        ("Metadata", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "publish_at", "unpublish_at", "slug", "revision_comment"]},
+        ),
+        ("Review", {"fields": ["review_due_on"]}),
+        (
+            "Metadata",
+            {"classes": ["collapse"], "fields": ["created_at", "updated_at", "loaded_edit_token"]},
+        ),
     ]
     inlines = [
         SectionInline,
@@ -102,15 +156,20 @@ class ArticleAdmin(admin.ModelAdmin):
         SourceInline,
     ]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                section_total=models.Count("sections", distinct=True),
-                last_reviewed_on=models.Max("reviews__reviewed_on"),
-            )
+            .with_review_dates()
+            .annotate(section_total=models.Count("sections", distinct=True))
         )
+
+    @admin.display(description="state", ordering="publish_at")
+    def state(self, article):
+        return article.publication_state()
 
     @admin.display(description="sections", ordering="section_total")
     def section_count(self, article):
@@ -119,3 +178,83 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="last reviewed", ordering="last_reviewed_on")
     def last_reviewed(self, article):
         return article.last_reviewed_on
+
+    @admin.display(description="next review due")
+    def review_due(self, article):
+        return article.review_due_on or (
+            article.last_reviewed_on and add_years(article.last_reviewed_on, REVIEW_INTERVAL_YEARS)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A published article is taken down by unpublishing it, never lost by accident.
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="articles_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        article = get_object_or_404(Article.objects.with_parts(), pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        response = TemplateResponse(
+            request,
+            "articles/article_detail.html",
+            {"article": article, "preview_state": article.publication_state()},
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        was_live = change and Article.objects.filter(pk=obj.pk).published().exists()
+        old_slug = form.initial.get("slug")
+        super().save_model(request, obj, form, change)
+        if was_live and old_slug != obj.slug:
+            obj.keep_old_address(old_slug)
+        obj.release_address()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for problem in care_card_problems(form.instance.callouts.all()):
+            self.message_user(request, problem, messages.WARNING)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._comment_revision(request)
+        return entry
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._comment_revision(request)
+        return entry
+
+    def _comment_revision(self, request):
+        comment = request.POST.get("revision_comment", "").strip()
+        if comment and reversion.is_active():
+            reversion.set_comment(comment)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        # django-reversion-compare checks only that the user is staff.
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring writes each part back one row at a time; park today's rows first so
+        # that two of them never hold one position, and keep that only if the restore is saved.
+        with transaction.atomic():
+            for part in PART_MODELS:
+                part.objects.filter(article_id=object_id).park()
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if not (request.method == "POST" and response.status_code == 302):
+                transaction.set_rollback(True)
+        return response

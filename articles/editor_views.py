@@ -10,10 +10,12 @@ from uuid import uuid4
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
+from articles.editorial import READING_AGE_AIM, reading_age
 from articles.markdown import render_markdown
 
 # The real image format decides the stored extension, never the uploaded name.
@@ -73,4 +75,22 @@ class StaffMarkdownifyView(MarkdownifyView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        return HttpResponse(render_markdown(request.POST.get("content", "")))
+        content = request.POST.get("content", "")
+        return HttpResponse(render_markdown(content) + reading_age_note(content))
+
+
+def reading_age_note(content):
+    """A line under the preview: the text's reading age against the NHS aim."""
+    age = reading_age(content)
+    if age is None:
+        return ""
+    low, high = READING_AGE_AIM
+    advice = " Try shorter sentences and everyday words." if age > high else ""
+    return format_html(
+        '<p class="reading-age reading-age--{}">Reading age about {} (aim: {} to {}).{}</p>',
+        "ok" if age <= high else "high",
+        age,
+        low,
+        high,
+        advice,
+    )

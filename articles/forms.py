@@ -1,11 +1,18 @@
-"""Admin forms: ordered inlines that editors can renumber freely in one save."""
+"""Admin forms: ordered inlines, publishing, concurrent edits and review rights."""
+
+import uuid
 
 from django import forms
-from django.db import models, transaction
-from django.db.models.functions import Cast
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from articles.models import MAX_POSITION
+from articles.models import Article, Review
+from articles.querysets import MAX_POSITION
 
 
 class PositionedForm(forms.ModelForm):
@@ -29,8 +36,7 @@ class PositionedInlineFormSet(BaseInlineFormSet):
     """Checks positions across the whole inline and saves a reorder without collisions.
 
     Each row is saved on its own, so swapping two positions would briefly break the
-    one-position-per-parent constraint. Rows that move are first parked above
-    MAX_POSITION, where no editor-entered value can be.
+    one-position-per-parent constraint: rows that move are parked first.
     """
 
     # Extra fields that, with the parent, scope a position (such as a cause's group).
@@ -85,8 +91,103 @@ class PositionedInlineFormSet(BaseInlineFormSet):
                 )
             ]
             with transaction.atomic():
-                self.model._base_manager.filter(pk__in=moving).update(
-                    position=MAX_POSITION + Cast("pk", models.PositiveIntegerField())
-                )
+                self.model.objects.filter(pk__in=moving).park()
                 return super().save(commit)
         return super().save(commit)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form: publishing dates, a revision comment, and no lost concurrent edits."""
+
+    loaded_edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    revision_comment = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Optional: what you changed and why. It is shown in the article's history.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "summary", "lead", "status", "publish_at", "unpublish_at", "slug",
+            "review_due_on",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_edit_token"].initial = self.instance.edit_token
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("publish_at"):
+            cleaned["publish_at"] = timezone.now()
+        publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
+        if publish_at and unpublish_at and unpublish_at <= publish_at:
+            self.add_error("unpublish_at", "Take it down after it goes live, not before.")
+        if self.instance.pk:
+            self._refuse_a_stale_save(cleaned.get("loaded_edit_token"))
+        return cleaned
+
+    def _refuse_a_stale_save(self, edit_token):
+        # The row lock is held until the admin's transaction ends, so no other save can
+        # slip in between this check and our write.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("edit_token", flat=True)
+            .first()
+        )
+        if current is None or edit_token == current:
+            return
+        last = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_id=str(self.instance.pk),
+            )
+            .select_related("user")
+            .first()
+        )
+        who = (last.user.get_full_name() or last.user.get_username()) if last else "Someone"
+        when = f" at {timezone.localtime(last.action_time):%H:%M on %d %B}" if last else ""
+        # The next save from this screen is meant to overwrite, once the editor has merged.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_edit_token")] = current
+        raise forms.ValidationError(
+            format_html(
+                "{who} saved this article{when}, after you opened it. Nothing you typed has "
+                "been saved yet, and it is all still below. Open the "
+                '<a href="{url}" target="_blank">current version in a new tab</a>, bring '
+                "their changes into yours, then save again.",
+                who=who,
+                when=when,
+                url=reverse("admin:articles_article_change", args=[self.instance.pk]),
+            ),
+            code="stale",
+        )
+
+    def save(self, commit=True):
+        self.instance.edit_token = uuid.uuid4()
+        return super().save(commit)
+
+
+class ReviewFormSet(BaseInlineFormSet):
+    """Only clinical reviewers may record, change or remove a clinical review."""
+
+    can_record_clinical = False
+
+    def clean(self):
+        super().clean()
+        if self.can_record_clinical:
+            return
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None):
+                continue
+            was_clinical = form.instance.pk and form.initial.get("kind") == Review.Kind.CLINICAL
+            is_clinical = form.cleaned_data.get("kind") == Review.Kind.CLINICAL
+            deleting = self.can_delete and self._should_delete_form(form)
+            if (is_clinical or was_clinical) and (form.has_changed() or deleting):
+                form.add_error(
+                    None,
+                    "Only members of the Clinical reviewers group can record, change or "
+                    "remove a clinical review.",
+                )

@@ -1,16 +1,22 @@
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from articles.markdown import render_markdown
-from articles.querysets import ArticleQuerySet
+from articles.querysets import (
+    MAX_POSITION,
+    REVIEW_INTERVAL_YEARS,
+    ArticleQuerySet,
+    PartQuerySet,
+    add_years,
+)
 
 MARKDOWN_HELP = "Markdown: a blank line starts a new paragraph, start lines with - for a list."
 POSITION_HELP = "Order on the page: 1 comes first. Each number can be used once."
-# Positions stay small so a reorder can park rows above this value while it saves.
-MAX_POSITION = 9999
-REVIEW_INTERVAL_YEARS = 3
 
 
 def position_field():
@@ -58,8 +64,35 @@ class Article(TimeStampedModel):
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Readers see only published articles.",
+        help_text="Readers see only published articles, from the go-live time on.",
     )
+    publish_at = models.DateTimeField(
+        "go live at",
+        null=True,
+        blank=True,
+        help_text=(
+            "When readers first see it. Leave empty to go live as soon as you publish; "
+            "a future date and time schedules it."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Optional: when readers stop seeing it. Leave empty to keep it up.",
+    )
+    review_due_on = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text=(
+            "Leave empty for three years after the latest review, the usual interval. "
+            "Set a date to review sooner."
+        ),
+    )
+    # Changes on every save; a save from a form loaded before the last one is refused.
+    # A fresh random value (not a counter) stays unique when an old revision is restored.
+    edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -71,6 +104,16 @@ class Article(TimeStampedModel):
                 condition=models.Q(status__in=["draft", "published"]),
                 name="article_status_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(publish_at__isnull=False),
+                name="article_published_has_go_live_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unpublish_at__isnull=True)
+                | models.Q(publish_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("publish_at")),
+                name="article_taken_down_after_going_live",
+            ),
         ]
 
     def __str__(self):
@@ -79,9 +122,19 @@ class Article(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
+    def publication_state(self, now=None):
+        """Where the article stands for readers, in an editor's words."""
+        now = now or timezone.now()
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        if self.publish_at > now:
+            return f"Scheduled for {timezone.localtime(self.publish_at):%d %b %Y %H:%M}"
+        if self.unpublish_at and self.unpublish_at <= now:
+            return "Taken down"
+        return "Published"
+
+    def is_live(self, now=None):
+        return self.publication_state(now) == "Published"
 
     def rendered_lead(self):
         return render_markdown(self.lead)
@@ -115,15 +168,20 @@ class Article(TimeStampedModel):
         return self.last_review(Review.Kind.CLINICAL)
 
     def next_review_due(self):
+        if self.review_due_on:
+            return self.review_due_on
         review = self.last_review()
         if review is None:
             return None
-        reviewed_on = review.reviewed_on
-        year = reviewed_on.year + REVIEW_INTERVAL_YEARS
-        try:
-            return reviewed_on.replace(year=year)
-        except ValueError:  # reviewed on 29 February
-            return reviewed_on.replace(year=year, day=28)
+        return add_years(review.reviewed_on, REVIEW_INTERVAL_YEARS)
+
+    def keep_old_address(self, old_slug):
+        """Send readers of an address this article was published at to where it is now."""
+        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+
+    def release_address(self):
+        """Drop any redirect from this article's own address: it lives there now."""
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
 
 class ArticlePart(TimeStampedModel):
@@ -131,6 +189,8 @@ class ArticlePart(TimeStampedModel):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     position = position_field()
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -355,6 +415,7 @@ class Review(TimeStampedModel):
 
     class Meta:
         ordering = ["article", "-reviewed_on", "-id"]
+        permissions = [("record_clinical_review", "Can record a clinical review")]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.reviewed_on:%d %B %Y}"
@@ -379,3 +440,25 @@ class Source(ArticlePart):
 
     def __str__(self):
         return f"{self.publisher}: {self.title}"
+
+
+class SlugRedirect(models.Model):
+    """An address an article had while published, kept so old links still reach it."""
+
+    old_slug = models.SlugField(max_length=100)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["old_slug"], name="slug_redirect_unique_old_slug"),
+        ]
+
+    def __str__(self):
+        old_url = reverse("articles:article_detail", kwargs={"slug": self.old_slug})
+        return f"{old_url} → {self.article}"
+
+
+# The ordered parts of an article, each edited inline on its page.
+PART_MODELS = [Section, Cause, ReliefTechnique, PreventionTip, Callout, Source]

@@ -1,11 +1,49 @@
 """Named reads of the article models: views, feeds and sitemaps use only these."""
 
 from django.db import models
+from django.utils import timezone
+
+# Positions stay small so that a reorder can park rows above this value while it saves.
+MAX_POSITION = 9999
+# Health publishers (the NHS among them) review each page at least every three years.
+REVIEW_INTERVAL_YEARS = 3
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=self.model.Status.PUBLISHED)
+    def published(self, now=None):
+        """What readers may see now: published, past its go-live time, not yet taken down.
+
+        Scheduling is this query on the dates, so nothing has to run at go-live time.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
+            status=self.model.Status.PUBLISHED,
+            publish_at__lte=now,
+        )
+
+    def formerly_at(self, slug):
+        """Articles that were published at `slug` before an editor changed it."""
+        return self.filter(old_slugs__old_slug=slug)
+
+    def with_review_dates(self):
+        return self.annotate(last_reviewed_on=models.Max("reviews__reviewed_on"))
+
+    def review_due_by(self, day):
+        """Articles whose next review falls on or before `day`, or that were never reviewed."""
+        reviewed_before = add_years(day, -REVIEW_INTERVAL_YEARS)
+        return self.alias(latest_review_on=models.Max("reviews__reviewed_on")).filter(
+            models.Q(review_due_on__lte=day)
+            | models.Q(review_due_on__isnull=True, latest_review_on__lte=reviewed_before)
+            | models.Q(review_due_on__isnull=True, latest_review_on__isnull=True)
+        )
 
     def with_parts(self):
         """Everything the article page draws, in a fixed number of queries."""
@@ -13,3 +51,13 @@ class ArticleQuerySet(models.QuerySet):
             "sections", "causes", "relief_techniques", "prevention_tips", "callouts",
             "reviews", "sources",
         )  # fmt: skip
+
+
+class PartQuerySet(models.QuerySet):
+    def park(self):
+        """Move these rows above every editor-entered position, keeping their order.
+
+        Parts are saved one row at a time, so a reorder or a restored revision would
+        briefly give two rows one position and trip the database constraint.
+        """
+        return self.update(position=models.F("position") + MAX_POSITION)

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from articles.models import (
     Article,
@@ -23,6 +24,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     summary = "A short summary of what this article covers, for the home page."
     lead = "An opening paragraph."
     status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

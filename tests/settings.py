@@ -1,6 +1,7 @@
 """The production settings, with a throwaway secret key so the suite runs anywhere."""
 
 import os
+import tempfile
 
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
@@ -10,3 +11,9 @@ from cramps.settings import *  # noqa: F403
 
 # The suite creates many users; the strength of password hashing is not what it tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared memory, so that concurrent-edit tests see real locking.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"cramps-test-{os.getpid()}.sqlite3")
+    }

@@ -43,7 +43,7 @@ def test_loading_the_seed_twice_changes_nothing(seed_article):
 
 
 def test_seed_article_is_published_at_its_address(seed_article):
-    assert seed_article.is_published
+    assert seed_article.is_live()
     assert seed_article.get_absolute_url() == "/articles/night-calf-cramps/"
     assert 50 <= len(seed_article.summary) <= 160
 

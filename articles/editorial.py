@@ -1,0 +1,45 @@
+"""Aids for editors: reading age, and the rules of the NHS care-card pattern."""
+
+import textstat
+from django.utils.html import strip_tags
+
+from articles.markdown import render_markdown
+from articles.models import Callout
+
+READING_AGE_AIM = (9, 14)
+# Below this many words a reading age says more about chance than about the text.
+MIN_WORDS = 12
+
+
+def reading_age(markdown_text):
+    """The approximate age a reader needs to follow the text (Flesch-Kincaid grade + 5)."""
+    text = strip_tags(render_markdown(markdown_text))
+    if len(text.split()) < MIN_WORDS:
+        return None
+    return max(5, round(textstat.flesch_kincaid_grade(text) + 5))
+
+
+def care_card_problems(callouts):
+    """What breaks the care-card rules, as sentences an editor can act on."""
+    problems = []
+    seen = {}
+    for callout in callouts:
+        label = f"The {callout.get_level_display().split(':')[0].lower()} card"
+        if not callout.heading.rstrip().endswith("if:"):
+            problems.append(
+                f"{label} heading “{callout.heading}” should be an action ending in “if:”, "
+                "such as “See a doctor if:”."
+            )
+        if callout.level == Callout.Level.EMERGENCY and "<a " in callout.rendered_body():
+            problems.append(
+                f"{label} has a link. Take it out: in an emergency the reader should call, "
+                "not click."
+            )
+        seen[callout.level] = seen.get(callout.level, 0) + 1
+    for level, count in seen.items():
+        if count > 1:
+            problems.append(
+                f"There are {count} {Callout.Level(level).label.split(':')[0].lower()} cards. "
+                "Use one card of each level and put all its signs in one list."
+            )
+    return problems

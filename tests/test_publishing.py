@@ -1,0 +1,141 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.admin_forms import change_form_data
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def test_published_means_live_now():
+    now = timezone.now()
+    live = ArticleFactory(publish_at=now - HOUR)
+    ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    ArticleFactory(publish_at=now + HOUR)  # scheduled
+    ArticleFactory(publish_at=now - 2 * HOUR, unpublish_at=now - HOUR)  # taken down
+
+    assert list(Article.objects.published(now=now)) == [live]
+
+
+def test_a_scheduled_article_goes_live_at_its_time_with_nothing_flipped():
+    now = timezone.now()
+    scheduled = ArticleFactory(publish_at=now + HOUR, unpublish_at=now + 3 * HOUR)
+
+    assert scheduled not in Article.objects.published(now=now)
+    assert scheduled in Article.objects.published(now=now + 2 * HOUR)
+    assert scheduled not in Article.objects.published(now=now + 4 * HOUR)
+
+
+def test_publication_state_reads_as_an_editor_would_say_it():
+    now = timezone.now()
+
+    assert ArticleFactory(status=Article.Status.DRAFT).publication_state(now) == "Draft"
+    assert ArticleFactory(publish_at=now - HOUR).publication_state(now) == "Published"
+    scheduled = ArticleFactory(publish_at=now + HOUR).publication_state(now)
+    assert scheduled.startswith("Scheduled for ")
+    taken_down = ArticleFactory(publish_at=now - 2 * HOUR, unpublish_at=now - HOUR)
+    assert taken_down.publication_state(now) == "Taken down"
+
+
+def test_readers_cannot_see_a_scheduled_article_anywhere(client):
+    scheduled = ArticleFactory(title="Coming soon", publish_at=timezone.now() + HOUR)
+
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert "Coming soon" not in client.get(reverse("articles:index")).content.decode()
+
+
+def test_a_taken_down_article_is_gone_for_readers(client):
+    now = timezone.now()
+    article = ArticleFactory(publish_at=now - 2 * HOUR, unpublish_at=now - HOUR)
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_publishing_without_a_time_goes_live_now(admin_client, client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    data = change_form_data(admin_client.get(url)) | {"status": Article.Status.PUBLISHED}
+
+    assert admin_client.post(url, data).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.publish_at <= timezone.now()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_taking_down_before_going_live_is_a_form_error(admin_client):
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(admin_client.get(url))
+    data["unpublish_at_0"], data["unpublish_at_1"] = "2001-01-01", "10:00"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Take it down after it goes live" in response.content.decode()
+
+
+def test_the_database_refuses_a_published_article_without_a_go_live_time():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(publish_at=None)
+
+
+def test_changelist_shows_each_articles_state(admin_client):
+    ArticleFactory(title="Soon", publish_at=timezone.now() + 24 * HOUR)
+    ArticleFactory(title="Rough", status=Article.Status.DRAFT, publish_at=None)
+
+    body = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert "Scheduled for" in body and "Draft" in body
+
+
+def preview_url(article):
+    return reverse("admin:articles_article_preview", args=[article.pk])
+
+
+def test_staff_preview_a_draft_as_readers_will_see_it(admin_client):
+    draft = ArticleFactory(title="Work in progress", status=Article.Status.DRAFT, publish_at=None)
+
+    response = admin_client.get(preview_url(draft))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Work in progress</h1>" in body
+    assert "readers cannot see this yet" in body
+    assert '<meta name="robots" content="noindex, nofollow">' in body
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_change_page_offers_a_preview(admin_client):
+    article = ArticleFactory()
+
+    body = admin_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+
+    assert preview_url(article) in body
+
+
+def test_readers_cannot_preview(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+
+    response = client.get(preview_url(draft))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_staff_without_rights_on_articles_cannot_preview(client, django_user_model):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    client.force_login(django_user_model.objects.create_user("temp", is_staff=True))
+
+    assert client.get(preview_url(draft)).status_code == 403
