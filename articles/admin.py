@@ -1,9 +1,8 @@
 import datetime
 
-import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -11,7 +10,6 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
-from reversion_compare.admin import CompareVersionAdmin
 
 from articles.editorial import care_card_problems
 from articles.forms import (
@@ -20,8 +18,8 @@ from articles.forms import (
     PositionedInlineFormSet,
     ReviewFormSet,
 )
+from articles.history import ArticleHistoryAdmin
 from articles.models import (
-    PART_MODELS,
     REVIEW_INTERVAL_YEARS,
     Article,
     Callout,
@@ -124,7 +122,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(ArticleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section_count", "last_reviewed", "review_due", "updated_at",
@@ -225,36 +223,3 @@ class ArticleAdmin(CompareVersionAdmin):
         super().save_related(request, form, formsets, change)
         for problem in care_card_problems(form.instance.callouts.all()):
             self.message_user(request, problem, messages.WARNING)
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        self._comment_revision(request)
-        return entry
-
-    def log_addition(self, request, obj, message):
-        entry = super().log_addition(request, obj, message)
-        self._comment_revision(request)
-        return entry
-
-    def _comment_revision(self, request):
-        comment = request.POST.get("revision_comment", "").strip()
-        if comment and reversion.is_active():
-            reversion.set_comment(comment)
-
-    def compare_view(self, request, object_id, extra_context=None):
-        # django-reversion-compare checks only that the user is staff.
-        article = get_object_or_404(Article, pk=object_id)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        return super().compare_view(request, object_id, extra_context)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring writes each part back one row at a time; park today's rows first so
-        # that two of them never hold one position, and keep that only if the restore is saved.
-        with transaction.atomic():
-            for part in PART_MODELS:
-                part.objects.filter(article_id=object_id).park()
-            response = super().revision_view(request, object_id, version_id, extra_context)
-            if not (request.method == "POST" and response.status_code == 302):
-                transaction.set_rollback(True)
-        return response

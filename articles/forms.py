@@ -120,7 +120,8 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("publish_at"):
-            cleaned["publish_at"] = timezone.now()
+            # Whole seconds, as the admin's time box shows them, so a re-save changes nothing.
+            cleaned["publish_at"] = timezone.now().replace(microsecond=0)
         publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
         if publish_at and unpublish_at and unpublish_at <= publish_at:
             self.add_error("unpublish_at", "Take it down after it goes live, not before.")

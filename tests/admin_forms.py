@@ -1,5 +1,7 @@
 """Reads an admin change page's forms back into POST data, as a browser would submit them."""
 
+from django.forms import MultiWidget
+
 
 def _form_values(form):
     data = {}
@@ -7,7 +9,12 @@ def _form_values(form):
         value = field.value()
         if value is None:
             continue
-        if isinstance(value, bool):
+        widget = field.field.widget
+        if isinstance(widget, MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{field.html_name}_{index}"] = "" if part is None else part
+        elif isinstance(value, bool):
             if value:
                 data[field.html_name] = "on"
         elif isinstance(value, list | tuple):

@@ -1,0 +1,77 @@
+"""Whole-article history in the admin: comments, comparisons of parts, safe restores."""
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.helpers import html_diff
+
+from articles.models import PART_MODELS, SlugRedirect
+
+# Old addresses are not content: a restore leaves them as they are, but comparisons ask.
+reversion.register(SlugRedirect)
+
+# Bookkeeping fields that change on every save and say nothing to an editor.
+UNCOMPARED_FIELDS = {"id", "article", "created_at", "updated_at", "edit_token"}
+
+
+class ArticleHistoryAdmin(CompareVersionAdmin):
+    """django-reversion's history, restore and compare views, fitted to articles."""
+
+    compare_exclude = sorted(UNCOMPARED_FIELDS)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._comment_revision(request)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._comment_revision(request)
+        return entry
+
+    def _comment_revision(self, request):
+        # VersionAdmin comments a revision with the admin's change message; the editor's
+        # own words say more.
+        comment = request.POST.get("revision_comment", "").strip()
+        if comment and reversion.is_active():
+            reversion.set_comment(comment)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        # django-reversion-compare checks only that the user is staff.
+        if not self.has_view_or_change_permission(
+            request, get_object_or_404(self.model, pk=object_id)
+        ):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
+
+    def compare_ManyToOneRel(self, obj_compare):
+        """A part list's changes, with the changed fields of each changed part shown."""
+        change_info = obj_compare.get_m2o_change_info()
+        changed_parts = [
+            (new, list(changed_fields(old.field_dict, new.field_dict)))
+            for old, new in change_info["changed_items"]
+        ]
+        return render_to_string(
+            "admin/articles/article/compare_parts.html",
+            {"change_info": change_info, "changed_parts": changed_parts},
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # A restore writes each part back one row at a time; park today's rows first so
+        # that two never hold one position, and keep that only if the restore is saved.
+        with transaction.atomic():
+            for part in PART_MODELS:
+                part.objects.filter(article_id=object_id).park()
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if not (request.method == "POST" and response.status_code == 302):
+                transaction.set_rollback(True)
+        return response
+
+
+def changed_fields(old, new):
+    for name in new:
+        if name not in UNCOMPARED_FIELDS and old.get(name) != new.get(name):
+            yield name, html_diff(str(old.get(name, "")), str(new.get(name, "")))
