@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -419,6 +420,12 @@ class Review(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.reviewed_on:%d %B %Y}"
+
+    def clean(self):
+        if self.kind == self.Kind.CLINICAL and not self.reviewer_role:
+            raise ValidationError(
+                {"reviewer_role": "Give the clinician's role, such as “GP” or “Neurologist”."}
+            )
 
 
 class Source(ArticlePart):
