@@ -32,6 +32,7 @@ install: $(VENV)/.installed ## Create the virtualenv and install everything
 run: install .env ## Migrate, load the seed article into an empty database, serve on :8000
 	$(WITH_ENV) $(BIN)/python manage.py migrate --no-input
 	$(WITH_ENV) $(BIN)/python manage.py seed_if_empty
+	$(WITH_ENV) $(BIN)/python manage.py rebuild_search_index
 	$(WITH_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo ""
 	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"

@@ -221,5 +221,6 @@ class ArticleAdmin(ArticleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        form.instance.refresh_search_document()
         for problem in care_card_problems(form.instance.callouts.all()):
             self.message_user(request, problem, messages.WARNING)

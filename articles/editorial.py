@@ -1,9 +1,8 @@
 """Aids for editors: reading age, and the rules of the NHS care-card pattern."""
 
 import textstat
-from django.utils.html import strip_tags
 
-from articles.markdown import render_markdown
+from articles.markdown import markdown_to_text
 from articles.models import Callout
 
 READING_AGE_AIM = (9, 14)
@@ -13,7 +12,7 @@ MIN_WORDS = 12
 
 def reading_age(markdown_text):
     """The approximate age a reader needs to follow the text (Flesch-Kincaid grade + 5)."""
-    text = strip_tags(render_markdown(markdown_text))
+    text = markdown_to_text(markdown_text)
     if len(text.split()) < MIN_WORDS:
         return None
     return max(5, round(textstat.flesch_kincaid_grade(text) + 5))

@@ -1,5 +1,7 @@
 """The one Markdown-to-safe-HTML function, used by the editor preview and the public pages."""
 
+import html
+
 import markdown as markdown_lib
 import nh3
 
@@ -32,3 +34,8 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def markdown_to_text(text):
+    """The words of editor Markdown without any markup, for search and reading age."""
+    return html.unescape(nh3.clean(render_markdown(text), tags=set())).strip()

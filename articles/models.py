@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from articles.markdown import render_markdown
+from articles.markdown import markdown_to_text, render_markdown
 from articles.querysets import (
     MAX_POSITION,
     REVIEW_INTERVAL_YEARS,
@@ -91,6 +91,13 @@ class Article(TimeStampedModel):
             "Set a date to review sooner."
         ),
     )
+    related_articles = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Other articles a reader of this one may need; the link goes both ways.",
+    )
+    # Plain text of the whole article, rebuilt by refresh_search_document() after edits.
+    search_document = models.TextField(blank=True, editable=False)
     # Changes on every save; a save from a form loaded before the last one is refused.
     # A fresh random value (not a counter) stays unique when an old revision is restored.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -140,6 +147,26 @@ class Article(TimeStampedModel):
     def rendered_lead(self):
         return render_markdown(self.lead)
 
+    def searchable_text(self):
+        """Every word a reader can see on the page, as plain text."""
+        markdown = [self.lead]
+        for section in self.sections.all():
+            markdown += [section.heading, section.body]
+        for cause in self.causes.all():
+            markdown += [cause.name, cause.body]
+        for technique in self.relief_techniques.all():
+            markdown += [technique.body, technique.caution]
+        markdown += [tip.body for tip in self.prevention_tips.all()]
+        for callout in self.callouts.all():
+            markdown += [callout.title, callout.heading, callout.body]
+        plain = [self.title, self.summary, *map(markdown_to_text, markdown)]
+        return "\n".join(filter(None, plain))
+
+    def refresh_search_document(self):
+        # An update, not save(): re-indexing is not an edit and must not touch updated_at.
+        self.search_document = self.searchable_text()
+        Article.objects.filter(pk=self.pk).update(search_document=self.search_document)
+
     # The lists below filter prefetched rows (see ArticleQuerySet.with_parts), so the page
     # costs no query per list.
 
@@ -155,11 +182,12 @@ class Article(TimeStampedModel):
     def other_relief_techniques(self):
         return [t for t in self.relief_techniques.all() if not t.is_step]
 
+    def section_headings(self):
+        return [section.heading for section in self.sections.all() if section.heading]
+
     def contents(self):
         """The headings of the "On this page" list, in page order."""
-        headings = [s.heading for s in self.sections.all() if s.heading]
-        headings += [c.title for c in self.callouts.all() if c.title]
-        return headings
+        return self.section_headings() + [c.title for c in self.callouts.all() if c.title]
 
     def last_review(self, kind=None):
         reviews = [r for r in self.reviews.all() if kind is None or r.kind == kind]

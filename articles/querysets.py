@@ -45,11 +45,21 @@ class ArticleQuerySet(models.QuerySet):
             | models.Q(review_due_on__isnull=True, latest_review_on__isnull=True)
         )
 
+    def with_relief_steps(self):
+        return self.filter(relief_techniques__is_step=True).distinct()
+
+    def with_contents(self):
+        """What a listing shows of each article: its section headings."""
+        return self.prefetch_related("sections")
+
     def with_parts(self):
         """Everything the article page draws, in a fixed number of queries."""
+        published_related = models.Prefetch(
+            "related_articles", queryset=self.model.objects.published().order_by("title")
+        )
         return self.prefetch_related(
             "sections", "causes", "relief_techniques", "prevention_tips", "callouts",
-            "reviews", "sources",
+            "reviews", "sources", published_related,
         )  # fmt: skip
 
 

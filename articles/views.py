@@ -1,7 +1,8 @@
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from articles import search
 from articles.models import Article
 
 
@@ -10,7 +11,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published()
+        return Article.objects.published().with_contents()
 
 
 class ArticleDetailView(DetailView):
@@ -28,6 +29,30 @@ class ArticleDetailView(DetailView):
             if moved is None:
                 raise
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
+
+
+class BedsideCardView(ArticleDetailView):
+    template_name = "articles/bedside_card.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_relief_steps()
+
+
+class DiaryView(TemplateView):
+    template_name = "articles/diary.html"
+    extra_context = {"rows": range(12)}
+
+
+def search_results(request):
+    query = request.GET.get("q", "")
+    response = render(
+        request,
+        "articles/search_results.html",
+        {"query": query[: search.MAX_QUERY_LENGTH], "results": search.search(query)},
+    )
+    # Results pages are endless and thin: keep them out of search engines.
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def page_not_found(request, exception):

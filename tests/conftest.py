@@ -50,4 +50,12 @@ def editor_client(django_user_model):
 @pytest.fixture
 def seed_article(db):
     call_command("loaddata", SEED_SLUG, verbosity=0)
+    call_command("rebuild_search_index", verbosity=0)
     return Article.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def launch_content(db):
+    """Both launch articles, as `make run` loads them into an empty database."""
+    call_command("seed_if_empty", verbosity=0)
+    return list(Article.objects.order_by("pk"))

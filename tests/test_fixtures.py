@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from articles.management.commands.seed_if_empty import SEED_FIXTURES
 from articles.models import (
     Article,
     Callout,
@@ -27,19 +28,32 @@ def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.mark.parametrize("name", FIXTURES)
-def test_every_fixture_loads(name):
-    call_command("loaddata", name, verbosity=0)
-
-    assert Article.objects.exists()
+def test_every_fixture_is_launch_content():
+    assert sorted(SEED_FIXTURES) == FIXTURES
 
 
-def test_loading_the_seed_twice_changes_nothing(seed_article):
+def test_the_launch_fixtures_load_in_order_and_link_up(launch_content):
+    first, second = launch_content
+
+    assert [a.slug for a in launch_content] == ["night-calf-cramps", "cramp-or-something-else"]
+    assert list(first.related_articles.all()) == [second]
+    assert all(article.is_live() for article in launch_content)
+
+
+def test_loading_the_launch_fixtures_twice_changes_nothing(launch_content):
     before = counts()
 
-    call_command("loaddata", "night-calf-cramps", verbosity=0)
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
 
     assert counts() == before
+
+
+def test_second_article_ends_with_the_three_care_cards(launch_content):
+    second = launch_content[1]
+
+    levels = [callout.level for callout in second.callouts.all()]
+    assert levels == [Callout.Level.NON_URGENT, Callout.Level.URGENT, Callout.Level.EMERGENCY]
+    assert second.last_clinical_review() is None
 
 
 def test_seed_article_is_published_at_its_address(seed_article):
@@ -70,17 +84,18 @@ def test_seed_records_only_an_editorial_review(seed_article):
     assert seed_article.last_clinical_review() is None
 
 
-def test_seed_never_recommends_quinine(seed_article):
+def test_launch_content_never_recommends_quinine(launch_content):
     text = " ".join(
         str(value) for model in MODELS for row in model.objects.values() for value in row.values()
     )
     assert "quinine" not in text.lower()
 
 
-def test_seed_if_empty_loads_into_an_empty_database():
+def test_seed_if_empty_loads_into_an_empty_database_and_makes_it_searchable():
     call_command("seed_if_empty", verbosity=0)
 
-    assert Article.objects.filter(slug="night-calf-cramps").exists()
+    article = Article.objects.get(slug="night-calf-cramps")
+    assert "gastrocnemius" in article.search_document
 
 
 def test_seed_if_empty_never_overwrites_an_editors_work(seed_article):

@@ -6,7 +6,14 @@ from articles import views
 
 ROUTES = [
     ("articles:index", {}, "/"),
+    ("articles:search", {}, "/search/"),
+    ("articles:diary", {}, "/diary/"),
     ("articles:article_detail", {"slug": "night-calf-cramps"}, "/articles/night-calf-cramps/"),
+    (
+        "articles:bedside_card",
+        {"slug": "night-calf-cramps"},
+        "/articles/night-calf-cramps/bedside-card/",
+    ),
     ("markdownx_markdownify", {}, "/markdownx/markdownify/"),
     ("markdownx_upload", {}, "/markdownx/upload/"),
 ]

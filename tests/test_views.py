@@ -165,3 +165,69 @@ def test_markdown_in_content_is_sanitised_on_the_page(client, db):
 @pytest.mark.parametrize("path", ["/", "/articles/night-calf-cramps/"])
 def test_reader_pages_answer_over_https_behind_the_proxy(client, seed_article, path):
     assert client.get(path).status_code == 200
+
+
+def test_home_page_says_what_each_article_covers(client, launch_content):
+    text = page_text(client.get(reverse("articles:index")))
+
+    assert "Covers: How does the gastrocnemius muscle cramp in a dream?" in text
+    assert "Restless legs syndrome" in text
+
+
+def test_articles_link_to_related_ones_both_ways(client, launch_content):
+    first, second = launch_content
+
+    assert second.get_absolute_url() in client.get(first.get_absolute_url()).content.decode()
+    assert first.get_absolute_url() in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_related_drafts_are_not_linked(client, launch_content):
+    first, second = launch_content
+    Article.objects.filter(pk=second.pk).update(status=Article.Status.DRAFT)
+
+    assert second.get_absolute_url() not in client.get(first.get_absolute_url()).content.decode()
+
+
+def test_bedside_card_holds_the_steps_cautions_and_emergency_number(client, seed_article):
+    response = client.get(reverse("articles:bedside_card", args=[seed_article.slug]))
+    text = page_text(response)
+
+    assert response.status_code == 200
+    for step in (
+        "Rapidly rub your leg with your hands.",
+        "Pull your foot towards you, holding your toes.",
+        "There is no good evidence",
+        "Immediate action required: Get emergency help now if:",
+        "Call 112 now.",
+    ):
+        assert step in text
+    assert "See a doctor or a neurologist if:" not in text
+
+
+def test_article_page_links_to_its_bedside_card(client, seed_article):
+    body = client.get(seed_article.get_absolute_url()).content.decode()
+
+    assert reverse("articles:bedside_card", args=[seed_article.slug]) in body
+
+
+def test_an_article_without_relief_steps_has_no_bedside_card(client, launch_content):
+    second = launch_content[1]
+
+    response = client.get(reverse("articles:bedside_card", args=[second.slug]))
+
+    assert response.status_code == 404
+
+
+def test_cramp_diary_is_a_printable_log_with_questions_and_no_form(client, db):
+    response = client.get(reverse("articles:diary"))
+    body = response.content.decode()
+    text = page_text(response)
+
+    assert response.status_code == 200
+    for column in ("Date and time", "How long it lasted", "Which leg", "What helped",
+                   "Medicines taken that day", "Warning signs"):  # fmt: skip
+        assert f'<th scope="col">{column}' in body
+    assert body.count("<tr><td>") >= 10
+    assert "Questions to ask your doctor" in text
+    assert "<form" not in body.split('<main id="main-content"')[1].split("</main>")[0]
+    assert "Nothing you write here is sent or stored" in text

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = "Rebuild every article's search text, for example after loaddata."
+
+    def handle(self, *args, **options):
+        articles = Article.objects.with_parts()
+        for article in articles:
+            article.refresh_search_document()
+        self.stdout.write(f"Rebuilt the search text of {len(articles)} article(s).")

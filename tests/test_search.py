@@ -1,0 +1,130 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from articles.search import MAX_QUERY_LENGTH, query_words, search
+from tests.factories import ArticleFactory, CauseFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def indexed(article):
+    article.refresh_search_document()
+    return article
+
+
+def titles(query):
+    return [result.article.title for result in search(query)]
+
+
+def test_finds_words_from_every_part_of_an_article():
+    article = ArticleFactory(title="Leg pain")
+    SectionFactory(article=article, body="Stretching eases the muscle.")
+    CauseFactory(article=article, name="Dehydration", body="Drink water through the day.")
+    indexed(article)
+
+    for query in ("stretching", "dehydration", "water", "leg pain"):
+        assert titles(query) == ["Leg pain"], query
+
+
+def test_every_word_must_match_in_any_order():
+    both = indexed(ArticleFactory(title="Both", lead="Magnesium and potassium matter."))
+    indexed(ArticleFactory(title="One", lead="Magnesium only here."))
+
+    assert titles("potassium magnesium") == [both.title]
+
+
+def test_drafts_and_scheduled_articles_are_never_found():
+    indexed(
+        ArticleFactory(title="Secret", lead="zebra", status=Article.Status.DRAFT, publish_at=None)
+    )
+
+    assert titles("zebra") == []
+
+
+def test_title_matches_rank_first():
+    indexed(ArticleFactory(title="Other page", lead="Cramps cramps cramps are mentioned here."))
+    indexed(ArticleFactory(title="Cramps explained", lead="About cramps."))
+
+    assert titles("cramps")[0] == "Cramps explained"
+
+
+def test_the_matching_passage_is_shown_with_the_words_marked(seed_article):
+    [result] = search("gastrocnemius")
+
+    assert "<mark>" in result.passage
+    assert "gastrocnemius" in result.passage.lower()
+
+
+def test_passages_are_escaped(db):
+    indexed(ArticleFactory(title="Odd", lead="Use `<script>alert(1)</script>` never, zebra."))
+
+    [result] = search("zebra")
+
+    assert "<script>" not in result.passage
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "!!!",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "%_%",
+        "a" * 5000,
+        "cramp " * 500,
+        "\x00\x01",
+        "🦵 cramp",
+        "&amp; | ! :* ()",
+    ],
+)
+def test_any_query_gets_a_normal_page(client, seed_article, query):
+    response = client.get(reverse("articles:search"), {"q": query})
+
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_query_words_are_bounded():
+    assert len(query_words("word " * 100)) == 12
+    assert query_words("x" * (MAX_QUERY_LENGTH + 10)) == ["x" * MAX_QUERY_LENGTH]
+
+
+def test_results_page_is_kept_out_of_search_engines(client, seed_article):
+    response = client.get(reverse("articles:search"), {"q": "cramp"})
+
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_results_page_lists_matches_with_links(client, seed_article):
+    body = client.get(reverse("articles:search"), {"q": "neurologist"}).content.decode()
+
+    assert "1 result for “neurologist”" in body
+    assert seed_article.get_absolute_url() in body
+
+
+def test_no_results_says_what_to_try(client, seed_article):
+    body = client.get(reverse("articles:search"), {"q": "xylophone"}).content.decode()
+
+    assert "No results for “xylophone”" in body
+
+
+def test_search_is_offered_on_every_page(client, seed_article):
+    for url in (reverse("articles:index"), seed_article.get_absolute_url()):
+        assert 'role="search"' in client.get(url).content.decode()
+
+
+def test_an_admin_edit_is_found_at_once(admin_client, client, seed_article):
+    from articles.models import Section
+    from tests.admin_forms import change_form_data, inline_prefix
+
+    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    page = admin_client.get(url)
+    data = change_form_data(page)
+    data[f"{inline_prefix(page, Section)}-0-body"] = "A word nobody used before: quokka."
+    admin_client.post(url, data)
+
+    assert titles("quokka") == [seed_article.title]
