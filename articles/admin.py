@@ -3,9 +3,9 @@ import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from markdownx.models import MarkdownxField
@@ -124,9 +124,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(ArticleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "title", "state", "section_count", "last_reviewed", "review_due", "updated_at",
-    ]  # fmt: skip
+    list_display = ["title", "state", "last_reviewed", "review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -158,20 +156,11 @@ class ArticleAdmin(ArticleHistoryAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_review_dates()
-            .annotate(section_total=models.Count("sections", distinct=True))
-        )
+        return super().get_queryset(request).with_review_dates()
 
     @admin.display(description="state", ordering="publish_at")
     def state(self, article):
         return article.publication_state()
-
-    @admin.display(description="sections", ordering="section_total")
-    def section_count(self, article):
-        return article.section_total
 
     @admin.display(description="last reviewed", ordering="last_reviewed_on")
     def last_reviewed(self, article):
@@ -179,15 +168,35 @@ class ArticleAdmin(ArticleHistoryAdmin):
 
     @admin.display(description="next review due")
     def review_due(self, article):
-        return article.review_due_on or (
-            article.last_reviewed_on and add_years(article.last_reviewed_on, REVIEW_INTERVAL_YEARS)
-        )
+        if article.review_due_on:
+            return article.review_due_on
+        if article.last_reviewed_on:
+            return add_years(article.last_reviewed_on, REVIEW_INTERVAL_YEARS)
+        return "Now: never reviewed"
+
+    def view_on_site(self, article):
+        # Readers cannot open a draft or scheduled article; editors get its preview.
+        if article.is_live():
+            return article.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[article.pk])
 
     def has_delete_permission(self, request, obj=None):
         # A published article is taken down by unpublishing it, never lost by accident.
         if obj is not None and obj.status == Article.Status.PUBLISHED:
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        article = Article.objects.filter(pk=object_id).first()
+        if article and article.status == Article.Status.PUBLISHED:
+            self.message_user(
+                request,
+                "A published article cannot be deleted. Set its status to Draft and save; "
+                "then you can delete it.",
+                messages.ERROR,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def get_urls(self):
         preview = path(
@@ -214,10 +223,23 @@ class ArticleAdmin(ArticleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         was_live = change and Article.objects.filter(pk=obj.pk).published().exists()
         old_slug = form.initial.get("slug")
+        taken_from = Article.objects.exclude(pk=obj.pk).formerly_at(obj.slug).first()
         super().save_model(request, obj, form, change)
         if was_live and old_slug != obj.slug:
             obj.keep_old_address(old_slug)
+            self.message_user(
+                request,
+                f"The old address {reverse('articles:article_detail', args=[old_slug])} "
+                "now sends readers here.",
+            )
         obj.release_address()
+        if taken_from:
+            self.message_user(
+                request,
+                f"{obj.get_absolute_url()} used to send readers to “{taken_from}”; "
+                "it now shows this article instead.",
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

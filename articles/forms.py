@@ -158,7 +158,7 @@ class ArticleAdminForm(forms.ModelForm):
                 "{who} saved this article{when}, after you opened it. Nothing you typed has "
                 "been saved yet, and it is all still below. Open the "
                 '<a href="{url}" target="_blank">current version in a new tab</a>, bring '
-                "their changes into yours, then save again.",
+                "their changes into yours, then save again: that save replaces their version.",
                 who=who,
                 when=when,
                 url=reverse("admin:articles_article_change", args=[self.instance.pk]),

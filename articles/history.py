@@ -1,12 +1,16 @@
 """Whole-article history in the admin: comments, comparisons of parts, safe restores."""
 
+import difflib
+import re
+
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from reversion_compare.admin import CompareVersionAdmin
-from reversion_compare.helpers import html_diff
 
 from articles.models import PART_MODELS, SlugRedirect
 
@@ -51,13 +55,21 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         """A part list's changes, with the changed fields of each changed part shown."""
         change_info = obj_compare.get_m2o_change_info()
         changed_parts = [
-            (new, list(changed_fields(old.field_dict, new.field_dict)))
+            (new, list(changed_fields(new._model, old.field_dict, new.field_dict)))
             for old, new in change_info["changed_items"]
         ]
         return render_to_string(
             "admin/articles/article/compare_parts.html",
             {"change_info": change_info, "changed_parts": changed_parts},
         )
+
+    # Text fields compare word by word, wrapped, so an editor sees the change in context.
+
+    def compare_TextField(self, obj_compare):
+        return word_diff(obj_compare.value1, obj_compare.value2)
+
+    def compare_CharField(self, obj_compare):
+        return word_diff(obj_compare.value1, obj_compare.value2)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # A restore writes each part back one row at a time; park today's rows first so
@@ -71,7 +83,27 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         return response
 
 
-def changed_fields(old, new):
+def changed_fields(model, old, new):
     for name in new:
         if name not in UNCOMPARED_FIELDS and old.get(name) != new.get(name):
-            yield name, html_diff(str(old.get(name, "")), str(new.get(name, "")))
+            label = model._meta.get_field(name).verbose_name
+            yield label, word_diff(old.get(name, ""), new.get(name, ""))
+
+
+def word_diff(old, new):
+    """The new text with removed words struck through and added words marked."""
+    # Each word keeps the space after it, so that spaces never match on their own.
+    old_words = re.findall(r"\S+\s*|\s+", "" if old is None else str(old))
+    new_words = re.findall(r"\S+\s*|\s+", "" if new is None else str(new))
+    pieces = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        removed = escape("".join(old_words[a_start:a_end]))
+        added = escape("".join(new_words[b_start:b_end]))
+        if tag == "equal":
+            pieces.append(added)
+        if tag in ("delete", "replace"):
+            pieces.append(f"<del>{removed}</del>")
+        if tag in ("insert", "replace"):
+            pieces.append(f"<ins>{added}</ins>")
+    return format_html('<div class="word-diff">{}</div>', mark_safe("".join(pieces)))

@@ -47,6 +47,7 @@ class Article(TimeStampedModel):
         help_text="The page heading. Say what the page is about in plain words.",
     )
     slug = models.SlugField(
+        "web address",
         max_length=100,
         help_text="The last part of the web address. Lower case, words joined by hyphens.",
     )

@@ -149,3 +149,17 @@ def test_comparing_needs_rights_on_articles(client, django_user_model, seed_arti
     )
 
     assert response.status_code == 403
+
+
+def test_word_diff_marks_whole_words_in_context():
+    from articles.history import word_diff
+
+    html = str(word_diff("after instrumental studies.", "after scans and other tests."))
+
+    assert "after <del>instrumental studies.</del><ins>scans and other tests.</ins>" in html
+
+
+def test_word_diff_escapes_text():
+    from articles.history import word_diff
+
+    assert "<script>" not in str(word_diff("a", "<script>alert(1)</script>"))

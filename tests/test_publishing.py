@@ -139,3 +139,18 @@ def test_staff_without_rights_on_articles_cannot_preview(client, django_user_mod
     client.force_login(django_user_model.objects.create_user("temp", is_staff=True))
 
     assert client.get(preview_url(draft)).status_code == 403
+
+
+def test_view_on_site_opens_the_preview_until_the_article_is_live(admin_client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    live = ArticleFactory()
+    admin = admin_site_article_admin()
+
+    assert admin.view_on_site(draft) == preview_url(draft)
+    assert admin.view_on_site(live) == live.get_absolute_url()
+
+
+def admin_site_article_admin():
+    from django.contrib import admin
+
+    return admin.site._registry[Article]

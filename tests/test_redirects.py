@@ -57,3 +57,17 @@ def test_an_old_address_of_an_article_taken_offline_is_a_404(admin_client, clien
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
 
     assert client.get("/articles/old/").status_code == 404
+
+
+def test_the_editor_is_told_about_redirects_made_and_taken_over(admin_client):
+    first = ArticleFactory(slug="first")
+    url = reverse("admin:articles_article_change", args=[first.pk])
+    data = change_form_data(admin_client.get(url)) | {"slug": "second"}
+    made = admin_client.post(url, data, follow=True).content.decode()
+    other = ArticleFactory(slug="other", title="Other article")
+    other_url = reverse("admin:articles_article_change", args=[other.pk])
+    data = change_form_data(admin_client.get(other_url)) | {"slug": "first"}
+    taken = admin_client.post(other_url, data, follow=True).content.decode()
+
+    assert "The old address /articles/first/ now sends readers here." in made
+    assert "/articles/first/ used to send readers to" in taken

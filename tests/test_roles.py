@@ -69,7 +69,11 @@ def test_editors_cannot_manage_users(editor, name):
 def test_editors_cannot_delete_a_published_article(editor, seed_article):
     url = reverse("admin:articles_article_delete", args=[seed_article.pk])
 
-    assert editor.post(url, {"post": "yes"}).status_code == 403
+    response = editor.post(url, {"post": "yes"}, follow=True)
+
+    assert "A published article cannot be deleted. Set its status to Draft" in (
+        response.content.decode()
+    )
     assert Article.objects.filter(pk=seed_article.pk).exists()
 
 

@@ -10,4 +10,5 @@ class Command(BaseCommand):
         articles = Article.objects.with_parts()
         for article in articles:
             article.refresh_search_document()
-        self.stdout.write(f"Rebuilt the search text of {len(articles)} article(s).")
+        if options["verbosity"]:
+            self.stdout.write(f"Rebuilt the search text of {len(articles)} article(s).")

@@ -1,0 +1,195 @@
+"""Reader pages in a real browser: Debian's Chromium driven by Playwright, checked by axe-core.
+
+Run by `make test` like everything else. Where Chromium is missing these tests skip with a
+message saying how to install it, except in CI (CI=true), where that is a failure.
+"""
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PROXIED_HTTPS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Chromium as root in a sandbox, with nothing that reaches out to the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PHONE, DESKTOP = {"width": 320, "height": 720}, {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = (
+            f"Chromium not found at {CHROMIUM}: install Debian's package "
+            "(apt-get install chromium) or set CHROMIUM_PATH to run the browser tests."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop; the ORM calls in these tests are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Opens a path of the live site in a fresh page with the given viewport and scheme."""
+    contexts = []
+
+    def open_page(path, viewport=DESKTOP, color_scheme="light", javascript=True):
+        context = browser.new_context(
+            viewport=viewport,
+            color_scheme=color_scheme,
+            java_script_enabled=javascript,
+            extra_http_headers=PROXIED_HTTPS,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} elements)"
+        for violation in results.response["violations"]
+    ]
+
+
+def reader_pages(slug):
+    return {
+        "home": reverse("articles:index"),
+        "article": reverse("articles:article_detail", args=[slug]),
+        "search": reverse("articles:search") + "?q=cramp+calf",
+        "404": "/no-such-page/",
+        "diary": reverse("articles:diary"),
+        "bedside card": reverse("articles:bedside_card", args=[slug]),
+    }
+
+
+PAGE_NAMES = list(reader_pages("x"))
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_no_wcag_22_aa_violations_at_phone_and_desktop_widths(open_page, launch_content, name):
+    path = reader_pages(launch_content[0].slug)[name]
+    found = {}
+    for viewport in (PHONE, DESKTOP):
+        for scheme in ("light", "dark"):
+            page = open_page(path, viewport, scheme)
+            violations = axe_violations(page)
+            if violations:
+                found[f"{viewport['width']}px {scheme}"] = violations
+
+    assert found == {}
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_nothing_scrolls_sideways_on_a_320px_phone(open_page, launch_content, name):
+    page = open_page(reader_pages(launch_content[0].slug)[name], PHONE)
+
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+    assert overflow <= 0
+
+
+FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
+
+
+@pytest.mark.parametrize("name", ["home", "article", "search", "diary"])
+def test_keyboard_reaches_everything_with_visible_focus(open_page, launch_content, name):
+    page = open_page(reader_pages(launch_content[0].slug)[name])
+    # Number every visible focusable element, to tell which ones Tab reached.
+    expected = page.eval_on_selector_all(
+        FOCUSABLE,
+        """els => els.filter(e => e.getClientRects().length)
+                     .map((e, i) => (e.dataset.tabCheck = i)).length""",
+    )
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+
+    reached, invisible = set(), []
+    for _ in range(expected + 3):
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (el === document.body) return null;
+                const style = getComputedStyle(el);
+                const shown = style.boxShadow !== "none" ||
+                    (style.outlineStyle !== "none" && style.outlineWidth !== "0px");
+                return [el.dataset.tabCheck, shown, el.outerHTML.slice(0, 80)];
+            }"""
+        )
+        if focused is None:  # past the last element, focus leaves the page
+            break
+        reached.add(focused[0])
+        if not focused[1]:
+            invisible.append(focused[2])
+        page.keyboard.press("Tab")
+
+    assert reached == {str(index) for index in range(expected)}
+    assert invisible == []
+
+
+def test_skip_link_moves_focus_to_the_main_content(open_page, launch_content):
+    page = open_page(reader_pages(launch_content[0].slug)["article"])
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_the_article_reads_in_full_without_javascript(open_page, launch_content):
+    page = open_page(reader_pages(launch_content[0].slug)["article"], javascript=False)
+
+    assert page.locator("h1").inner_text() == launch_content[0].title
+    assert page.locator("ol.steps > li").count() == 5
+    assert page.get_by_text("Immediate action required:").count() == 1
+    assert page.locator(".care-card").count() == 3
+
+
+def test_search_works_from_the_header_with_the_keyboard(open_page, launch_content):
+    page = open_page(reverse("articles:index"))
+
+    page.get_by_label("Search this site").fill("neurologist")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert "/search/?q=neurologist" in page.url
+    assert page.get_by_role("link", name=launch_content[0].title).count() == 1
+
+
+def test_printing_hides_navigation_and_shows_link_addresses(open_page, launch_content):
+    page = open_page(reader_pages(launch_content[0].slug)["article"])
+    page.emulate_media(media="print")
+
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".contents").is_visible()
+    link_after = page.evaluate(
+        """getComputedStyle(document.querySelector('.sources a'), '::after').content"""
+    )
+    assert "nhs.uk" in link_after
