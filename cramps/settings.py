@@ -51,6 +51,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise answers static files before sessions or CSRF do any work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages (WhiteNoise already serves static files compressed). Django's gzip
+    # pads each response by a random length against BREACH-style attacks.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -231,3 +231,16 @@ def test_cramp_diary_is_a_printable_log_with_questions_and_no_form(client, db):
     assert "Questions to ask your doctor" in text
     assert "<form" not in body.split('<main id="main-content"')[1].split("</main>")[0]
     assert "Nothing you write here is sent or stored" in text
+
+
+def test_seed_article_html_and_css_fit_one_round_trip_compressed(client, seed_article):
+    """14 KiB is what a server can send in its first round trip (initial congestion window)."""
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    response = client.get(seed_article.get_absolute_url(), headers={"Accept-Encoding": "gzip"})
+    css = Path(finders.find("css/site.css")).read_bytes()
+
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) + len(gzip.compress(css, 9)) <= 14 * 1024
