@@ -40,7 +40,7 @@ class BedsideCardView(ArticleDetailView):
 
 class DiaryView(TemplateView):
     template_name = "articles/diary.html"
-    extra_context = {"rows": range(12)}
+    extra_context = {"rows": range(10)}
 
 
 def search_results(request):
