@@ -18,7 +18,9 @@ from articles.models import PART_MODELS, SlugRedirect
 reversion.register(SlugRedirect)
 
 # Bookkeeping fields that change on every save and say nothing to an editor.
-UNCOMPARED_FIELDS = {"id", "article", "created_at", "updated_at", "edit_token"}
+UNCOMPARED_FIELDS = {
+    "id", "article", "created_at", "updated_at", "edit_token", "search_document",
+}  # fmt: skip
 
 
 class ArticleHistoryAdmin(CompareVersionAdmin):
