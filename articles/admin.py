@@ -33,6 +33,8 @@ from articles.models import (
 )
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+# Fields whose change readers see; publishing dates and bookkeeping are not content.
+CONTENT_FIELDS = {"title", "summary", "lead", "condition_name"}
 
 
 class CauseFormSet(PositionedInlineFormSet):
@@ -128,18 +130,23 @@ class ArticleAdmin(ArticleHistoryAdmin):
     list_filter = ["status", ReviewDueFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    filter_horizontal = ["related_articles"]
+    readonly_fields = ["created_at", "updated_at", "content_changed_at"]
     formfield_overrides = MARKDOWN_WIDGETS
     fieldsets = [
-        ("Content", {"fields": ["title", "summary", "lead"]}),
+        ("Content", {"fields": ["title", "summary", "lead", "condition_name"]}),
         (
             "Publishing",
             {"fields": ["status", "publish_at", "unpublish_at", "slug", "revision_comment"]},
         ),
         ("Review", {"fields": ["review_due_on"]}),
+        ("Related articles", {"fields": ["related_articles"]}),
         (
             "Metadata",
-            {"classes": ["collapse"], "fields": ["created_at", "updated_at", "loaded_edit_token"]},
+            {
+                "classes": ["collapse"],
+                "fields": ["created_at", "updated_at", "content_changed_at", "loaded_edit_token"],
+            },
         ),
     ]
     inlines = [
@@ -213,7 +220,12 @@ class ArticleAdmin(ArticleHistoryAdmin):
         response = TemplateResponse(
             request,
             "articles/article_detail.html",
-            {"article": article, "preview_state": article.publication_state()},
+            {
+                "article": article,
+                "preview_state": article.publication_state(),
+                "page_title": article.title,
+                "page_description": article.summary,
+            },
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
@@ -243,6 +255,11 @@ class ArticleAdmin(ArticleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_search_document()
+        article = form.instance
+        if change and (
+            set(form.changed_data) & CONTENT_FIELDS or any(fs.has_changed() for fs in formsets)
+        ):
+            article.mark_content_changed()
+        article.refresh_search_document()
         for problem in care_card_problems(form.instance.callouts.all()):
             self.message_user(request, problem, messages.WARNING)

@@ -109,8 +109,8 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "summary", "lead", "status", "publish_at", "unpublish_at", "slug",
-            "review_due_on",
+            "title", "summary", "lead", "condition_name", "status", "publish_at",
+            "unpublish_at", "slug", "review_due_on", "related_articles",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

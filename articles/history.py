@@ -19,7 +19,8 @@ reversion.register(SlugRedirect)
 
 # Bookkeeping fields that change on every save and say nothing to an editor.
 UNCOMPARED_FIELDS = {
-    "id", "article", "created_at", "updated_at", "edit_token", "search_document",
+    "id", "article", "created_at", "updated_at", "content_changed_at", "edit_token",
+    "search_document",
 }  # fmt: skip
 
 

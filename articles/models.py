@@ -1,7 +1,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -53,8 +53,9 @@ class Article(TimeStampedModel):
     )
     summary = models.CharField(
         max_length=160,
+        validators=[MinLengthValidator(50)],
         help_text=(
-            "One or two sentences, at most 160 characters, shown on the home page and in "
+            "One or two sentences, 50 to 160 characters, shown on the home page and in "
             "search engine results."
         ),
     )
@@ -92,11 +93,23 @@ class Article(TimeStampedModel):
             "Set a date to review sooner."
         ),
     )
+    condition_name = models.CharField(
+        "condition",
+        max_length=120,
+        blank=True,
+        help_text=(
+            "The health condition the page is about, as search engines should know it, "
+            "such as “Night leg cramps”."
+        ),
+    )
     related_articles = models.ManyToManyField(
         "self",
         blank=True,
         help_text="Other articles a reader of this one may need; the link goes both ways.",
     )
+    # When the words readers see last changed (a review counts): the sitemap's lastmod and
+    # the page's dateModified. Unlike updated_at, a save that changes nothing leaves it.
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Plain text of the whole article, rebuilt by refresh_search_document() after edits.
     search_document = models.TextField(blank=True, editable=False)
     # Changes on every save; a save from a form loaded before the last one is refused.
@@ -162,6 +175,11 @@ class Article(TimeStampedModel):
             markdown += [callout.title, callout.heading, callout.body]
         plain = [self.title, self.summary, *map(markdown_to_text, markdown)]
         return "\n".join(filter(None, plain))
+
+    def mark_content_changed(self):
+        # An update, not save(): the admin calls this after the parts are saved.
+        self.content_changed_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(content_changed_at=self.content_changed_at)
 
     def refresh_search_document(self):
         # An update, not save(): re-indexing is not an edit and must not touch updated_at.

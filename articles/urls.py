@@ -1,17 +1,28 @@
+from django.conf import settings
 from django.urls import path
+from django.views.decorators.cache import cache_control
 
 from articles import views
+from articles.feeds import LatestArticlesFeed
 
 app_name = "articles"
 
+# Reader pages are the same for everyone, so a CDN or proxy may keep them briefly.
+public = cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="index"),
-    path("search/", views.search_results, name="search"),
-    path("diary/", views.DiaryView.as_view(), name="diary"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("", public(views.ArticleListView.as_view()), name="index"),
+    path("search/", public(views.search_results), name="search"),
+    path("diary/", public(views.DiaryView.as_view()), name="diary"),
+    path("feed/", public(LatestArticlesFeed()), name="feed"),
+    path(
+        "articles/<slug:slug>/",
+        public(views.ArticleDetailView.as_view()),
+        name="article_detail",
+    ),
     path(
         "articles/<slug:slug>/bedside-card/",
-        views.BedsideCardView.as_view(),
+        public(views.BedsideCardView.as_view()),
         name="bedside_card",
     ),
 ]

@@ -1,14 +1,35 @@
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import search
 from articles.models import Article
 
+SITE_DESCRIPTION = (
+    "Plain, checked information about calf cramps at night: why they happen, what to do "
+    "during one, and when to see a doctor."
+)
 
-class ArticleListView(ListView):
+
+class PageMetaMixin:
+    """The title and description a page gives browsers, search engines and link previews."""
+
+    page_title = ""
+    page_description = SITE_DESCRIPTION
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": self.page_title,
+            "page_description": self.page_description,
+        }
+
+
+class ArticleListView(PageMetaMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    page_title = "Calf cramps at night: causes, relief and when to get help"
 
     def get_queryset(self):
         return Article.objects.published().with_contents()
@@ -21,6 +42,15 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().with_parts()
 
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return {
+            "page_title": article.title,
+            "page_description": article.summary,
+            "og_type": "article",
+            **super().get_context_data(**kwargs),
+        }
+
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
@@ -31,32 +61,60 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
 
 
-class BedsideCardView(ArticleDetailView):
+class BedsideCardView(PageMetaMixin, ArticleDetailView):
     template_name = "articles/bedside_card.html"
+    page_title = "During a night cramp: steps to keep by your bed"
+    page_description = (
+        "A one-page card to print: what to do during a calf cramp at night, and when to "
+        "call for help."
+    )
 
     def get_queryset(self):
         return super().get_queryset().with_relief_steps()
 
 
-class DiaryView(TemplateView):
+class DiaryView(PageMetaMixin, TemplateView):
     template_name = "articles/diary.html"
+    page_title = "Cramp diary to print and take to your doctor"
+    page_description = (
+        "A printable diary of night cramps: when they happen, how long they last, what "
+        "helped, and questions to ask your doctor."
+    )
     extra_context = {"rows": range(10)}
 
 
 def search_results(request):
-    query = request.GET.get("q", "")
+    query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
     response = render(
         request,
         "articles/search_results.html",
-        {"query": query[: search.MAX_QUERY_LENGTH], "results": search.search(query)},
+        {
+            "query": query,
+            "results": search.search(query),
+            "page_title": f"Search results for “{query}”" if query else "Search",
+            "page_description": "Search the pages about calf cramps at night.",
+        },
     )
     # Results pages are endless and thin: keep them out of search engines.
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('articles:search')}",
+        f"Disallow: {reverse('markdownx_markdownify').rsplit('/', 2)[0]}/",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    context = {"page_title": "Page not found", "page_description": SITE_DESCRIPTION}
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "markdownx",
     "reversion",
     "reversion_compare",
@@ -54,6 +55,9 @@ MIDDLEWARE = [
     # Compresses pages (WhiteNoise already serves static files compressed). Django's gzip
     # pads each response by a random length against BREACH-style attacks.
     "django.middleware.gzip.GZipMiddleware",
+    # ETag on every page and 304 for a matching If-None-Match; inside GZip so the tag is
+    # computed on the uncompressed page.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,7 +125,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -165,6 +169,9 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1200, 1200), "quality": 85}
 
 # Site
+
+# How long a CDN or proxy may keep a reader page.
+PUBLIC_CACHE_SECONDS = 300
 
 SITE_NAME = os.environ.get("CRAMPS_SITE_NAME", "Night Cramps")
 # The number the emergency care card tells readers to call (112 works across the EU).

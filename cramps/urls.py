@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
+from articles.sitemaps import SITEMAPS
+from articles.urls import public
+from articles.views import robots_txt
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
@@ -17,6 +21,8 @@ urlpatterns = [
     # The paths django-markdownx's editor calls, answered by our staff-only views.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
+    path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public(robots_txt), name="robots_txt"),
     path("", include("articles.urls")),
 ]
 

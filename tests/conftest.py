@@ -5,8 +5,10 @@ from django.test import Client
 from articles.models import Article
 
 SEED_SLUG = "night-calf-cramps"
-# The suite runs on the production settings, where gunicorn sits behind a TLS proxy.
-PROXIED_HTTPS = {"X-Forwarded-Proto": "https"}
+# The suite runs on the production settings, where gunicorn sits behind a TLS proxy that
+# passes on the Host and says the request came over https.
+FORWARDED_HTTPS = {"X-Forwarded-Proto": "https"}
+PROXIED_HTTPS = {**FORWARDED_HTTPS, "Host": "testserver"}
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PROXIED_HTTPS
+from tests.conftest import FORWARDED_HTTPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +53,7 @@ def open_page(browser, live_server):
             viewport=viewport,
             color_scheme=color_scheme,
             java_script_enabled=javascript,
-            extra_http_headers=PROXIED_HTTPS,
+            extra_http_headers=FORWARDED_HTTPS,
         )
         contexts.append(context)
         page = context.new_page()

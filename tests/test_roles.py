@@ -43,7 +43,8 @@ def test_editors_can_create_and_change_articles(editor):
     response = editor.post(
         reverse("admin:articles_article_add"),
         {
-            "title": "New page", "slug": "new-page", "summary": "A summary.",
+            "title": "New page", "slug": "new-page",
+            "summary": "A summary long enough for search engines to show it in full.",
             "status": Article.Status.DRAFT,
             **{f"{p}-{k}": 0 for p in ("sections", "causes", "relief_techniques",
                "prevention_tips", "callouts", "reviews", "sources")

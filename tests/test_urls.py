@@ -7,6 +7,9 @@ from articles import views
 ROUTES = [
     ("articles:index", {}, "/"),
     ("articles:search", {}, "/search/"),
+    ("articles:feed", {}, "/feed/"),
+    ("sitemap", {}, "/sitemap.xml"),
+    ("robots_txt", {}, "/robots.txt"),
     ("articles:diary", {}, "/diary/"),
     ("articles:article_detail", {"slug": "night-calf-cramps"}, "/articles/night-calf-cramps/"),
     (
@@ -37,7 +40,7 @@ def test_url_names_round_trip(name, kwargs, path):
     assert reverse(name, kwargs=kwargs) == path
     match = resolve(path)
     assert match.view_name == name
-    assert match.kwargs == kwargs
+    assert match.captured_kwargs == kwargs
 
 
 def test_every_named_route_is_covered_above():

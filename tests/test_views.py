@@ -84,7 +84,8 @@ def test_article_page_structure(client, seed_article):
     assert len(re.findall(r'<ol class="steps">\s*(<li>.*?</li>\s*){5}</ol>', body, re.S)) == 1
     assert len(re.findall(r'<ol class="tips">\s*(<li>.*?</li>\s*){8}</ol>', body, re.S)) == 1
     assert '<meta name="description" content="' + seed_article.summary in body
-    assert "<script" not in body
+    scripts = re.findall(r"<script\b[^>]*>", body)
+    assert scripts == ['<script type="application/ld+json">'], "only data, no executable script"
 
 
 def test_headings_never_skip_a_level(client, seed_article):

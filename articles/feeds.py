@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    """New and updated articles, newest change first, for feed readers and aggregators."""
+
+    feed_type = Atom1Feed
+    title = f"{settings.SITE_NAME}: new and updated articles"
+    subtitle = "Patient information about calf cramps at night, as it is published or revised."
+
+    def link(self):
+        return reverse("articles:index")
+
+    def items(self):
+        return Article.objects.published().order_by("-content_changed_at")[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_pubdate(self, article):
+        return article.publish_at
+
+    def item_updateddate(self, article):
+        return article.content_changed_at

@@ -1,0 +1,29 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from articles.models import Article
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Article.objects.published().only("slug", "content_changed_at").order_by("pk")
+
+    def lastmod(self, article):
+        return article.content_changed_at
+
+
+class PageSitemap(Sitemap):
+    """Reader pages that are not articles."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return ["articles:index", "articles:diary"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}

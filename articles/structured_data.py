@@ -1,0 +1,85 @@
+"""schema.org JSON-LD for an article page, built from the fields the reader sees."""
+
+import json
+import re
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.markdown import markdown_to_text
+
+# Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.+)$", re.MULTILINE)
+
+
+def article_graph(article, absolute_url):
+    """The MedicalWebPage and BreadcrumbList of `article`; absolute_url turns a path into a URL."""
+    home = absolute_url(reverse("articles:index"))
+    page = absolute_url(article.get_absolute_url())
+    web_page = {
+        "@type": "MedicalWebPage",
+        "@id": page,
+        "url": page,
+        "name": article.title,
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": "en-GB",
+        "dateModified": article.content_changed_at.isoformat(),
+        "breadcrumb": {"@id": f"{page}#breadcrumb"},
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": home},
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": home},
+    }
+    if article.publish_at:  # a draft in preview has none yet
+        web_page["datePublished"] = article.publish_at.isoformat()
+    last_review = article.last_review()
+    if last_review:
+        web_page["lastReviewed"] = last_review.reviewed_on.isoformat()
+    clinical_review = article.last_clinical_review()
+    if clinical_review:
+        web_page["reviewedBy"] = {
+            "@type": "Person",
+            "name": clinical_review.reviewer_name,
+            "jobTitle": clinical_review.reviewer_role,
+        }
+    if article.condition_name:
+        web_page["about"] = medical_condition(article)
+    breadcrumbs = {
+        "@type": "BreadcrumbList",
+        "@id": f"{page}#breadcrumb",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": "Home", "item": home},
+            {"@type": "ListItem", "position": 2, "name": article.title, "item": page},
+        ],
+    }
+    return {"@context": "https://schema.org", "@graph": [web_page, breadcrumbs]}
+
+
+def medical_condition(article):
+    condition = {"@type": "MedicalCondition", "name": article.condition_name}
+    causes = [
+        {"@type": "MedicalCause", "name": cause.name, "description": markdown_to_text(cause.body)}
+        for cause in article.causes.all()
+    ]
+    treatments = [
+        {"@type": "MedicalTherapy", "name": markdown_to_text(part.body)}
+        for part in [*article.relief_techniques.all(), *article.prevention_tips.all()]
+    ]
+    signs = [
+        {"@type": "MedicalSignOrSymptom", "name": markdown_to_text(item)}
+        for callout in article.callouts.all()
+        for item in LIST_ITEM.findall(callout.body)
+    ]
+    for key, values in (("cause", causes), ("possibleTreatment", treatments),
+                        ("signOrSymptom", signs)):  # fmt: skip
+        if values:
+            condition[key] = values
+    return condition
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> element that no content can break out of."""
+    payload = json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

@@ -1,0 +1,118 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.admin_forms import change_form_data, inline_prefix
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_entries(client):
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {
+        url.find("s:loc", NS).text: getattr(url.find("s:lastmod", NS), "text", None)
+        for url in root.findall("s:url", NS)
+    }
+
+
+def test_lists_published_articles_and_pages_by_absolute_url(client, launch_content):
+    entries = sitemap_entries(client)
+
+    assert set(entries) == {
+        "https://testserver/",
+        "https://testserver/diary/",
+        "https://testserver/articles/night-calf-cramps/",
+        "https://testserver/articles/cramp-or-something-else/",
+    }
+    assert entries["https://testserver/articles/night-calf-cramps/"] == "2026-11-26"
+
+
+def test_drafts_and_scheduled_articles_are_absent(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ArticleFactory(slug="draft", status=Article.Status.DRAFT, publish_at=None)
+    ArticleFactory(slug="later", publish_at=timezone.now() + timedelta(days=1))
+
+    assert not [loc for loc in sitemap_entries(client) if "/articles/" in loc]
+
+
+def save(admin_client, article, change=lambda data, page: None):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = admin_client.get(url)
+    data = change_form_data(page)
+    change(data, page)
+    assert admin_client.post(url, data).status_code == 302
+
+
+@pytest.fixture
+def seed_article(seed_article):
+    """The seed, last changed long ago, so that the sitemap's day-precision lastmod can move."""
+    Article.objects.filter(pk=seed_article.pk).update(
+        content_changed_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    )
+    return seed_article
+
+
+def lastmod(client, article):
+    return sitemap_entries(client)[f"https://testserver{article.get_absolute_url()}"]
+
+
+def test_lastmod_stays_put_when_a_save_changes_nothing(admin_client, client, seed_article):
+    before = lastmod(client, seed_article)
+
+    save(admin_client, seed_article)
+
+    assert lastmod(client, seed_article) == before
+
+
+def test_lastmod_moves_when_the_words_change(admin_client, client, seed_article):
+    from articles.models import Section
+
+    before = lastmod(client, seed_article)
+
+    def edit(data, page):
+        data[f"{inline_prefix(page, Section)}-0-body"] = "Clearer words."
+
+    save(admin_client, seed_article, edit)
+
+    assert lastmod(client, seed_article) > before
+
+
+def test_lastmod_moves_when_a_review_is_recorded(admin_client, client, seed_article):
+    from articles.models import Review
+
+    before = lastmod(client, seed_article)
+
+    def review(data, page):
+        prefix = inline_prefix(page, Review)
+        row = int(data[f"{prefix}-TOTAL_FORMS"])
+        data |= {
+            f"{prefix}-TOTAL_FORMS": row + 1,
+            f"{prefix}-{row}-reviewed_on": "2026-11-26",
+            f"{prefix}-{row}-kind": Review.Kind.EDITORIAL,
+            f"{prefix}-{row}-reviewer_name": "Night Cramps editorial team",
+        }
+
+    save(admin_client, seed_article, review)
+
+    assert lastmod(client, seed_article) > before
+
+
+def test_lastmod_stays_put_when_only_the_publishing_dates_change(
+    admin_client, client, seed_article
+):
+    before = lastmod(client, seed_article)
+
+    save(admin_client, seed_article, lambda data, page: data.update(review_due_on="2028-01-01"))
+
+    assert lastmod(client, seed_article) == before
