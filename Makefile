@@ -38,7 +38,7 @@ run: install .env ## Migrate, load the seed article into an empty database, serv
 	@echo "Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@echo "Editors sign in at http://127.0.0.1:$(PORT)/admin/ - create an account with: make editor"
 	@echo ""
-	$(WITH_ENV) exec $(BIN)/gunicorn cramps.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	$(WITH_ENV) PORT=$(PORT) exec $(BIN)/gunicorn cramps.wsgi
 
 editor: install .env ## Create an editor (superuser) account
 	$(WITH_ENV) $(BIN)/python manage.py createsuperuser

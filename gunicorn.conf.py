@@ -1,0 +1,27 @@
+"""gunicorn settings for every deployment: `gunicorn cramps.wsgi` reads this file.
+
+Environment: PORT (default 8000), GUNICORN_BIND (default 127.0.0.1:$PORT, behind the proxy),
+WEB_CONCURRENCY (worker processes; default two per core plus one).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Sync workers: pages are short, database-bound requests; nginx buffers slow clients.
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Logs go to stdout and stderr, where the platform collects them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Trust X-Forwarded-* only from the proxy on this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# No control socket in the home directory: HUP and TERM signals are enough here.
+control_socket_disable = True

@@ -1,0 +1,97 @@
+"""The site served as in production: gunicorn, debug off, collected static files."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.db import connection
+
+PROJECT = Path(__file__).resolve().parents[1]
+SECRET = "gunicorn-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
+# What the TLS proxy in front of gunicorn adds to every request.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url():
+    """The URL of the database this test runs on, for a server in another process."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def production_env(static_root, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "cramps.settings",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DATABASE_URL": test_database_url(),
+        **extra,
+    }
+
+
+def fetch(url, headers=None, method="GET"):
+    """(status, headers, body) of one request, without following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(url, headers={**PROXY_HEADERS, **(headers or {})},
+                                     method=method)  # fmt: skip
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@contextlib.contextmanager
+def gunicorn(static_root, workers=2, **extra_env):
+    """Collect static files, start gunicorn on a free port, yield its base URL."""
+    env = production_env(static_root, **extra_env)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=PROJECT, env=env, check=True, timeout=300,
+    )  # fmt: skip
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (Path(static_root).parent / f"gunicorn-{port}.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cramps.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--config", "gunicorn.conf.py"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                if fetch(f"{base}/robots.txt")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {log.name}")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"gunicorn did not answer within 30 s; see {log.name}")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
