@@ -31,6 +31,7 @@ from articles.models import (
     Source,
     add_years,
 )
+from articles.page_cache import invalidate_pages
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 # Fields whose change readers see; publishing dates and bookkeeping are not content.
@@ -261,5 +262,15 @@ class ArticleAdmin(ArticleHistoryAdmin):
         ):
             article.mark_content_changed()
         article.refresh_search_document()
-        for problem in care_card_problems(form.instance.callouts.all()):
+        for problem in care_card_problems(article.callouts.all()):
             self.message_user(request, problem, messages.WARNING)
+        # Publishing dates, slugs and related links change pages too: every save counts.
+        invalidate_pages()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate_pages()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate_pages()

@@ -29,6 +29,15 @@ class ArticleQuerySet(models.QuerySet):
             publish_at__lte=now,
         )
 
+    def next_scheduled_change(self, now):
+        """The next go-live or take-down time after `now`, if any is scheduled."""
+        published = self.filter(status=self.model.Status.PUBLISHED)
+        times = [
+            published.filter(publish_at__gt=now).aggregate(t=models.Min("publish_at"))["t"],
+            published.filter(unpublish_at__gt=now).aggregate(t=models.Min("unpublish_at"))["t"],
+        ]
+        return min((t for t in times if t), default=None)
+
     def formerly_at(self, slug):
         """Articles that were published at `slug` before an editor changed it."""
         return self.filter(old_slugs__old_slug=slug)

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.static import serve as static_serve
 
 from articles import search
 from articles.models import Article
@@ -110,6 +112,14 @@ def robots_txt(request):
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def serve_upload(request, name, ext):
+    """An image an editor uploaded; only the formats the upload view writes."""
+    if ext not in ("jpg", "png"):
+        raise Http404
+    path = f"{settings.MARKDOWNX_MEDIA_PATH}{name}.{ext}"
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def page_not_found(request, exception):

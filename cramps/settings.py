@@ -1,9 +1,11 @@
 """Settings for the night-cramps site, read from the environment (see .env.example)."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "markdownx",
     "reversion",
     "reversion_compare",
@@ -50,20 +53,26 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # WhiteNoise answers static files before sessions or CSRF do any work.
+    "csp.middleware.CSPMiddleware",
+    "articles.middleware.CrossOriginResourcePolicyMiddleware",
+    # WhiteNoise answers static files, and the page cache reader pages, before sessions,
+    # CSRF or the database do any work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.page_cache.PageCacheMiddleware",
     # Compresses pages (WhiteNoise already serves static files compressed). Django's gzip
     # pads each response by a random length against BREACH-style attacks.
     "django.middleware.gzip.GZipMiddleware",
     # ETag on every page and 304 for a matching If-None-Match; inside GZip so the tag is
     # computed on the uncompressed page.
     "django.middleware.http.ConditionalGetMiddleware",
+    "articles.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cramps.urls"
@@ -103,6 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first, so a locked-out guesser is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -149,7 +164,61 @@ CSRF_COOKIE_SECURE = HTTPS
 # The __Host- prefix makes browsers refuse these cookies from http or another subdomain.
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+# The admin's scripts, markdownx's included, read the token from the form, not the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Addresses of the TLS proxies whose X-Forwarded-For we believe (see articles.middleware).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Admin sign-in (django-axes): five wrong passwords for one username from one address lock
+# that pair out for 15 minutes. Counts live in the database, shared by every worker and host.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.middleware.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# Cache: Redis through REDIS_URL when there is more than one machine; otherwise files on
+# this machine, which every gunicorn worker shares (local memory would be per process).
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cramps",
+            # A dead Redis must fail fast: the site then serves from the database.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# How long a reader page may be served from the cache (edits invalidate it at once).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 # Logging: everything to stdout, where gunicorn and the platform collect it.
 

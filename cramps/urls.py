@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
+from articles import health
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
 from articles.sitemaps import SITEMAPS
 from articles.urls import public
-from articles.views import robots_txt
+from articles.views import robots_txt, serve_upload
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
@@ -23,10 +23,18 @@ urlpatterns = [
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
     path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public(robots_txt), name="robots_txt"),
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("", include("articles.urls")),
 ]
 
 if settings.SERVE_MEDIA:
+    # Uploads are only ever JPEG or PNG files re-encoded by the upload view; nothing else
+    # under media/ is served, so no file there can become a page.
     urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+        path(
+            f"media/{settings.MARKDOWNX_MEDIA_PATH}<uuid:name>.<ext>",
+            serve_upload,
+            name="upload",
+        ),
     ]

@@ -12,7 +12,7 @@ PROXIED_HTTPS = {**FORWARDED_HTTPS, "Host": "testserver"}
 
 
 @pytest.fixture(autouse=True)
-def _test_storage(settings, tmp_path):
+def _test_storage_and_cache(settings, tmp_path):
     # Manifest storage needs collectstatic first; uploads go to a throwaway folder.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -21,6 +21,13 @@ def _test_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+    # A page cache of its own for each test, so no page outlives the data it came from.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
 
 
 @pytest.fixture

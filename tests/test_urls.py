@@ -10,6 +10,8 @@ ROUTES = [
     ("articles:feed", {}, "/feed/"),
     ("sitemap", {}, "/sitemap.xml"),
     ("robots_txt", {}, "/robots.txt"),
+    ("healthz", {}, "/healthz"),
+    ("readyz", {}, "/readyz"),
     ("articles:diary", {}, "/diary/"),
     ("articles:article_detail", {"slug": "night-calf-cramps"}, "/articles/night-calf-cramps/"),
     (

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
+from articles.page_cache import invalidate_pages
 
 
 class Command(BaseCommand):
@@ -10,5 +11,6 @@ class Command(BaseCommand):
         articles = Article.objects.with_parts()
         for article in articles:
             article.refresh_search_document()
+        invalidate_pages()
         if options["verbosity"]:
             self.stdout.write(f"Rebuilt the search text of {len(articles)} article(s).")

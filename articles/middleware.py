@@ -1,0 +1,58 @@
+"""Site-wide response headers and the answer readers get when the database is down."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+class CrossOriginResourcePolicyMiddleware:
+    """Other sites may not embed our responses (Django sets the opener policy itself)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A plain 503 with Retry-After, never a 500 or a traceback, while the database is down."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError | InterfaceError):
+            return None
+        log.error("Database unavailable: %s", exception)
+        body = render_to_string("503.html", {"EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def client_ip(request):
+    """The reader's address as our own proxy reports it, never the proxy's address.
+
+    The proxy appends the address it was connected from to X-Forwarded-For; entries before
+    that came from the client and prove nothing. Without a trusted proxy in front, the
+    connecting address is the reader's.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in settings.TRUSTED_PROXIES and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return remote

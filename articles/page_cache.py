@@ -1,0 +1,114 @@
+"""A shared cache of reader pages, answered before the rest of the middleware runs.
+
+Every entry carries the content generation it was rendered in. Any editor change starts a
+new generation (invalidate_pages), so every worker on every host stops serving the old
+pages at once; scheduled go-live and take-down times bound how long an entry may live.
+"""
+
+import hashlib
+import logging
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+
+from articles.models import Article
+
+log = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Headers that describe the page itself; anything per-request is left out.
+STORED_HEADERS = (
+    "Content-Type", "Content-Encoding", "Content-Language", "Cache-Control", "ETag",
+    "Last-Modified", "Vary", "X-Robots-Tag",
+)  # fmt: skip
+
+
+def invalidate_pages():
+    """Make every cached page stale, once the current transaction has committed."""
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation():
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the cache is down: nothing is served from it either
+        log.warning("Could not start a new page-cache generation", exc_info=True)
+
+
+def page_key(request):
+    encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
+    # Pages hold absolute links, so scheme and host are part of what makes a page.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{encoding}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def is_shareable(request, response):
+    """Only a public page, the same for every reader, may be stored."""
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "public" in response.get("Cache-Control", "")
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
+def seconds_to_keep(now):
+    """Until the next scheduled go-live or take-down, at most PAGE_CACHE_SECONDS."""
+    keep = settings.PAGE_CACHE_SECONDS
+    upcoming = Article.objects.next_scheduled_change(now)
+    if upcoming is not None:
+        keep = min(keep, int((upcoming - now).total_seconds()))
+    return keep
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
+            return self.get_response(request)
+        key = page_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:  # a cache outage must never take the site down
+            log.warning("Page cache unavailable; serving from the database", exc_info=True)
+            return self.get_response(request)
+        generation, entry = found.get(GENERATION_KEY), found.get(key)
+        if entry and generation and entry[0] == generation:
+            return self.replay(request, entry)
+        response = self.get_response(request)
+        if is_shareable(request, response):
+            self.store(key, generation, response)
+        response["X-Cache"] = "MISS"
+        return response
+
+    def replay(self, request, entry):
+        _, headers, body = entry
+        response = HttpResponse(body, headers=headers)
+        response["X-Cache"] = "HIT"
+        return get_conditional_response(request, etag=headers.get("ETag"), response=response)
+
+    def store(self, key, generation, response):
+        try:
+            if generation is None:
+                # First page after a restart or eviction: start a generation, and store
+                # pages from the next request on (this one may predate a newer edit).
+                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                return
+            keep = seconds_to_keep(timezone.now())
+            if keep <= 0:
+                return
+            headers = {name: response[name] for name in STORED_HEADERS if name in response}
+            cache.set(key, (generation, headers, response.content), timeout=keep)
+        except Exception:
+            log.warning("Could not store a page in the cache", exc_info=True)
