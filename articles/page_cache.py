@@ -94,9 +94,11 @@ class PageCacheMiddleware:
 
     def replay(self, request, entry):
         _, headers, body = entry
-        response = HttpResponse(body, headers=headers)
+        response = get_conditional_response(
+            request, etag=headers.get("ETag"), response=HttpResponse(body, headers=headers)
+        )
         response["X-Cache"] = "HIT"
-        return get_conditional_response(request, etag=headers.get("ETag"), response=response)
+        return response
 
     def store(self, key, generation, response):
         try:

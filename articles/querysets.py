@@ -31,12 +31,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_scheduled_change(self, now):
         """The next go-live or take-down time after `now`, if any is scheduled."""
-        published = self.filter(status=self.model.Status.PUBLISHED)
-        times = [
-            published.filter(publish_at__gt=now).aggregate(t=models.Min("publish_at"))["t"],
-            published.filter(unpublish_at__gt=now).aggregate(t=models.Min("unpublish_at"))["t"],
-        ]
-        return min((t for t in times if t), default=None)
+        upcoming = self.filter(status=self.model.Status.PUBLISHED).aggregate(
+            live=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
+            down=models.Min("unpublish_at", filter=models.Q(unpublish_at__gt=now)),
+        )
+        return min(filter(None, upcoming.values()), default=None)
 
     def formerly_at(self, slug):
         """Articles that were published at `slug` before an editor changed it."""

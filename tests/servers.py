@@ -62,6 +62,14 @@ def fetch(url, headers=None, method="GET"):
         return error.code, error.headers, error.read()
 
 
+_started = []
+
+
+def last_gunicorn_pid():
+    """The master process of the most recently started server, for sending it signals."""
+    return _started[-1].pid
+
+
 @contextlib.contextmanager
 def gunicorn(static_root, workers=2, **extra_env):
     """Collect static files, start gunicorn on a free port, yield its base URL."""
@@ -78,6 +86,7 @@ def gunicorn(static_root, workers=2, **extra_env):
          "--workers", str(workers), "--config", "gunicorn.conf.py"],
         cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    _started.append(server)
     try:
         for _ in range(300):
             try:

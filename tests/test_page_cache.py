@@ -1,0 +1,147 @@
+"""The shared page cache, in this process; tests/test_production.py runs it under gunicorn."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Section
+from articles.page_cache import seconds_to_keep
+from tests.admin_forms import change_form_data, inline_prefix
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def warm(client, url):
+    """Fetch until the page is served from the cache; return that response."""
+    for _ in range(3):
+        response = client.get(url)
+        if response["X-Cache"] == "HIT":
+            return response
+    raise AssertionError(f"{url} never came from the cache")
+
+
+def test_reader_pages_are_served_from_the_cache(client, seed_article):
+    for url in (reverse("articles:index"), seed_article.get_absolute_url(),
+                reverse("sitemap"), reverse("articles:search") + "?q=cramp"):  # fmt: skip
+        fresh = client.get(url)
+        cached = warm(client, url)
+        assert cached.content == fresh.content
+        assert cached["Content-Type"] == fresh["Content-Type"]
+        assert cached["ETag"] == fresh["ETag"]
+
+
+def test_a_cached_page_answers_a_conditional_get_with_304(client, seed_article):
+    url = seed_article.get_absolute_url()
+    etag = warm(client, url)["ETag"]
+
+    response = client.get(url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert response["X-Cache"] == "HIT"
+
+
+def test_gzip_and_plain_readers_get_their_own_copy(client, seed_article):
+    url = seed_article.get_absolute_url()
+    gzip = {"Accept-Encoding": "gzip"}
+    warm(client, url)
+    for _ in range(3):
+        zipped = client.get(url, headers=gzip)
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in client.get(url)
+
+
+def test_an_editors_save_makes_every_affected_page_fresh_at_once(
+    admin_client, client, seed_article, django_capture_on_commit_callbacks
+):
+    article_url, home = seed_article.get_absolute_url(), reverse("articles:index")
+    for url in (article_url, home):
+        warm(client, url)
+    change = reverse("admin:articles_article_change", args=[seed_article.pk])
+    page = admin_client.get(change)
+    data = change_form_data(page)
+    data[f"{inline_prefix(page, Section)}-0-heading"] = "A heading nobody has seen"
+
+    # The new generation starts when the save commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(change, data).status_code == 302
+
+    for url in (article_url, home):
+        response = client.get(url)
+        assert response["X-Cache"] == "MISS"
+        assert "A heading nobody has seen" in response.content.decode()
+
+
+def test_unpublishing_takes_the_page_down_at_once(
+    admin_client, client, seed_article, django_capture_on_commit_callbacks
+):
+    warm(client, seed_article.get_absolute_url())
+    change = reverse("admin:articles_article_change", args=[seed_article.pk])
+    data = change_form_data(admin_client.get(change)) | {"status": Article.Status.DRAFT}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change, data)
+
+    assert client.get(seed_article.get_absolute_url()).status_code == 404
+
+
+def test_no_page_outlives_the_next_scheduled_go_live():
+    now = timezone.now()
+    ArticleFactory(publish_at=now + datetime.timedelta(seconds=90))
+
+    assert 0 < seconds_to_keep(now) <= 90
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(client, settings):
+    now = timezone.now()
+    ArticleFactory(title="Already live")
+    soon = ArticleFactory(title="Goes live soon", publish_at=now + datetime.timedelta(seconds=2))
+    warm(client, reverse("articles:index"))
+
+    # Its time comes: the stored page expires with it, however long PAGE_CACHE_SECONDS is.
+    Article.objects.filter(pk=soon.pk).update(publish_at=now - datetime.timedelta(seconds=1))
+    import time
+
+    time.sleep(2.1)
+
+    assert "Goes live soon" in client.get(reverse("articles:index")).content.decode()
+
+
+def test_pages_for_staff_and_private_pages_are_never_stored(admin_client, client, seed_article):
+    preview = reverse("admin:articles_article_preview", args=[seed_article.pk])
+    for _ in range(3):
+        response = admin_client.get(preview)
+        assert response["X-Cache"] == "MISS"
+    assert client.get(preview).status_code == 302
+
+
+def test_responses_that_set_a_cookie_are_not_stored(client, db):
+    login = reverse("admin:login")
+    for _ in range(3):
+        assert client.get(login)["X-Cache"] == "MISS"
+
+
+def test_not_found_pages_are_not_stored(client, db):
+    for _ in range(3):
+        response = client.get("/articles/no-such-article/")
+        assert response.status_code == 404 and response["X-Cache"] == "MISS"
+
+
+def test_a_dead_cache_server_leaves_the_site_serving(client, seed_article, settings):
+    from tests.servers import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+    response = client.get(seed_article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert seed_article.title in response.content.decode()

@@ -1,0 +1,134 @@
+"""Headers, cookies, lockouts and paths that must never leak."""
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from articles.middleware import client_ip
+from tests.conftest import PROXIED_HTTPS
+
+pytestmark = pytest.mark.django_db
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def directives(policy):
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/articles/night-calf-cramps/", "/static/css/site.css", "/admin/login/",
+             "/no-such-page/", "/sitemap.xml"],
+)  # fmt: skip
+def test_every_response_carries_the_security_headers(client, seed_article, path):
+    response = client.get(path)
+    policy = directives(response["Content-Security-Policy"])
+    hsts = dict(
+        part.strip().partition("=")[::2]
+        for part in response["Strict-Transport-Security"].split(";")
+    )
+
+    assert policy["script-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+    assert not any("unsafe" in source for sources in policy.values() for source in sources)
+    assert int(hsts["max-age"]) >= ONE_YEAR
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_cookies_are_secure_http_only_and_host_bound(client, admin_user):
+    client.get(reverse("admin:login"))
+    csrf = client.cookies["__Host-csrftoken"]
+    client.post(
+        reverse("admin:login"),
+        {"username": "admin", "password": "password", "csrfmiddlewaretoken": csrf.value},
+    )
+    session = client.cookies["__Host-sessionid"]
+
+    for cookie in (csrf, session):
+        assert cookie["secure"] and cookie["httponly"]
+        assert cookie["path"] == "/" and not cookie["domain"]
+        assert cookie["samesite"] == "Lax"
+
+
+def login(client, password, address):
+    return client.post(
+        reverse("admin:login"),
+        {"username": "admin", "password": password, "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        headers={"X-Forwarded-For": f"203.0.113.66, {address}"},
+    )
+
+
+def test_a_password_guesser_is_locked_out_by_username_and_real_address(admin_user):
+    guesser = Client(headers=PROXIED_HTTPS)
+    for attempt in range(4):
+        assert login(guesser, f"wrong-{attempt}", "198.51.100.7").status_code == 200
+    assert login(guesser, "wrong-4", "198.51.100.7").status_code == 429  # the fifth
+
+    locked = login(guesser, "password", "198.51.100.7")
+    other_address = login(Client(headers=PROXIED_HTTPS), "password", "198.51.100.8")
+
+    assert locked.status_code == 429
+    assert "Sign-in paused" in locked.content.decode()
+    assert other_address.status_code == 302  # the proxy's own address was not what counted
+
+
+def test_the_client_address_comes_from_our_proxy_not_the_client():
+    via_proxy = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7"
+    )
+    direct = RequestFactory().get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert client_ip(via_proxy) == "198.51.100.7"
+    assert client_ip(direct) == "198.51.100.9"
+
+
+def test_weak_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("password123", "12345678901234", "short"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password("calm-blue-kettle-sings-at-dawn")
+
+
+@pytest.mark.parametrize(
+    "path", ["/.git/config", "/.git/HEAD", "/.env", "/media/anything.html", "/static/../.env",
+             "/manage.py", "/db.sqlite3"],
+)  # fmt: skip
+def test_private_files_are_never_served(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_uploaded_images_only_are_served_when_django_serves_media(settings, tmp_path):
+    from django.test import override_settings
+    from django.urls import clear_url_caches
+
+    (tmp_path / "uploads").mkdir()
+    (tmp_path / "uploads" / "0b6f5a4e-2f7c-4b8e-9d1a-0123456789ab.png").write_bytes(b"png")
+    (tmp_path / "uploads" / "0b6f5a4e-2f7c-4b8e-9d1a-0123456789ab.html").write_bytes(b"<p>")
+    settings.MEDIA_ROOT = tmp_path
+    import importlib
+
+    import cramps.urls
+
+    with override_settings(SERVE_MEDIA=True):
+        importlib.reload(cramps.urls)
+        clear_url_caches()
+        try:
+            client = Client(headers=PROXIED_HTTPS)
+            png = client.get("/media/uploads/0b6f5a4e-2f7c-4b8e-9d1a-0123456789ab.png")
+            html = client.get("/media/uploads/0b6f5a4e-2f7c-4b8e-9d1a-0123456789ab.html")
+        finally:
+            importlib.reload(cramps.urls)
+            clear_url_caches()
+
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert html.status_code == 404
