@@ -45,15 +45,16 @@ def production_env(static_root, **extra):
     }
 
 
-def fetch(url, headers=None, method="GET"):
+def fetch(url, headers=None, method="GET", data=None):
     """(status, headers, body) of one request, without following redirects."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
 
-    request = urllib.request.Request(url, headers={**PROXY_HEADERS, **(headers or {})},
-                                     method=method)  # fmt: skip
+    request = urllib.request.Request(
+        url, data=data, headers={**PROXY_HEADERS, **(headers or {})}, method=method
+    )
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=30) as response:
@@ -68,6 +69,19 @@ _started = []
 def last_gunicorn_pid():
     """The master process of the most recently started server, for sending it signals."""
     return _started[-1].pid
+
+
+def manage_command(static_root, **base_env):
+    """A function running manage.py with production settings and this environment."""
+
+    def manage(*args, extra_env=None):
+        env = production_env(static_root, **base_env, **(extra_env or {}))
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT, env=env, check=True, timeout=300, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+
+    return manage
 
 
 @contextlib.contextmanager
