@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from articles import search
 from articles.editorial import care_card_problems
 from articles.forms import (
     ArticleAdminForm,
@@ -261,7 +262,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             set(form.changed_data) & CONTENT_FIELDS or any(fs.has_changed() for fs in formsets)
         ):
             article.mark_content_changed()
-        article.refresh_search_document()
+        search.reindex([article])
         for problem in care_card_problems(article.callouts.all()):
             self.message_user(request, problem, messages.WARNING)
         # Publishing dates, slugs and related links change pages too: every save counts.

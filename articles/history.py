@@ -20,7 +20,7 @@ reversion.register(SlugRedirect)
 # Bookkeeping fields that change on every save and say nothing to an editor.
 UNCOMPARED_FIELDS = {
     "id", "article", "created_at", "updated_at", "content_changed_at", "edit_token",
-    "search_document",
+    "search_document", "search_vector",
 }  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
@@ -110,8 +111,10 @@ class Article(TimeStampedModel):
     # When the words readers see last changed (a review counts): the sitemap's lastmod and
     # the page's dateModified. Unlike updated_at, a save that changes nothing leaves it.
     content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Plain text of the whole article, rebuilt by refresh_search_document() after edits.
+    # The search index: plain text of the whole article and, on PostgreSQL, its weighted
+    # tsvector (GIN-indexed). Rebuilt by articles.search.reindex() after every edit.
     search_document = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
     # Changes on every save; a save from a form loaded before the last one is refused.
     # A fresh random value (not a counter) stays unique when an old revision is restored.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -180,11 +183,6 @@ class Article(TimeStampedModel):
         # An update, not save(): the admin calls this after the parts are saved.
         self.content_changed_at = timezone.now()
         Article.objects.filter(pk=self.pk).update(content_changed_at=self.content_changed_at)
-
-    def refresh_search_document(self):
-        # An update, not save(): re-indexing is not an edit and must not touch updated_at.
-        self.search_document = self.searchable_text()
-        Article.objects.filter(pk=self.pk).update(search_document=self.search_document)
 
     # The lists below filter prefetched rows (see ArticleQuerySet.with_parts), so the page
     # costs no query per list.

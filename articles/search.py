@@ -10,6 +10,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
+from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -34,6 +35,25 @@ def query_words(query):
     return re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
+# Title first, then summary, then everything else on the page.
+DOCUMENT_VECTOR = (
+    SearchVector("title", weight="A", config="english")
+    + SearchVector("summary", weight="B", config="english")
+    + SearchVector("search_document", weight="C", config="english")
+)
+
+
+def reindex(articles):
+    """Rebuild the search index of these articles (after an edit or a fixture load)."""
+    pks = []
+    for article in articles:
+        article.search_document = article.searchable_text()
+        Article.objects.filter(pk=article.pk).update(search_document=article.search_document)
+        pks.append(article.pk)
+    if connection.vendor == "postgresql":
+        Article.objects.filter(pk__in=pks).update(search_vector=DOCUMENT_VECTOR)
+
+
 def search(query):
     words = query_words(query)
     if not words:
@@ -45,17 +65,11 @@ def search(query):
 
 def _full_text_search(words):
     query = SearchQuery(" ".join(words), search_type="plain", config="english")
-    vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("search_document", weight="C", config="english")
-    )
     articles = (
         Article.objects.published()
-        .annotate(document=vector)
-        .filter(document=query)
+        .filter(search_vector=query)
         .annotate(
-            rank=SearchRank(vector, query),
+            rank=SearchRank(F("search_vector"), query),
             headline=SearchHeadline(
                 "search_document",
                 query,

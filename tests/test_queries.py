@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.search import reindex
 from tests.factories import (
     ArticleFactory,
     CalloutFactory,
@@ -31,7 +32,7 @@ def article_with(parts):
         ReviewFactory(article=article)
     for _ in range(parts):
         article.related_articles.add(ArticleFactory())
-    article.refresh_search_document()
+    reindex([article])
     return article
 
 

@@ -2,14 +2,14 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, query_words, search
+from articles.search import MAX_QUERY_LENGTH, query_words, reindex, search
 from tests.factories import ArticleFactory, CauseFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def indexed(article):
-    article.refresh_search_document()
+    reindex([article])
     return article
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Article
 from articles.page_cache import invalidate_pages
+from articles.search import reindex
 
 
 class Command(BaseCommand):
@@ -9,8 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         articles = Article.objects.with_parts()
-        for article in articles:
-            article.refresh_search_document()
+        reindex(articles)
         invalidate_pages()
         if options["verbosity"]:
             self.stdout.write(f"Rebuilt the search text of {len(articles)} article(s).")
