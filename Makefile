@@ -8,7 +8,7 @@ PORT ?= 8000
 WITH_ENV := set -a && . ./.env && set +a &&
 
 .DEFAULT_GOAL := help
-.PHONY: help install run editor test test-postgres lint format check
+.PHONY: help install run editor test test-postgres lint format check bench
 
 help: ## List the commands
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ lint: install ## Check style with ruff
 format: install ## Format and fix style with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench: install ## Load-test the article page against a static file with wrk (see README)
+	$(BIN)/python deploy/bench.py
 
 check: install ## Django's deployment checks with production-like settings
 	DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -1,5 +1,6 @@
 """The one Markdown-to-safe-HTML function, used by the editor preview and the public pages."""
 
+import functools
 import html
 
 import markdown as markdown_lib
@@ -22,6 +23,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTENSIONS = ["sane_lists", "tables"]
 
 
+# Pages repeat the same few hundred snippets; rendering one takes far longer than a lookup.
+@functools.lru_cache(maxsize=8192)
 def render_markdown(text):
     """Render editor Markdown to HTML that is safe to put on a page."""
     html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
@@ -36,6 +39,7 @@ def render_markdown(text):
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def markdown_to_text(text):
     """The words of editor Markdown without any markup, for search and reading age."""
     return html.unescape(nh3.clean(render_markdown(text), tags=set())).strip()

@@ -37,7 +37,14 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DatabaseError | InterfaceError):
             return None
         log.error("Database unavailable: %s", exception)
-        body = render_to_string("503.html", {"EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER})
+        body = render_to_string(
+            "500.html",
+            {
+                "heading": "Sorry, this page is not available right now",
+                "message": "We are fixing a problem. Please try again in a minute.",
+                "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
+            },
+        )
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"

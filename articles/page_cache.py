@@ -3,12 +3,17 @@
 Every entry carries the content generation it was rendered in. Any editor change starts a
 new generation (invalidate_pages), so every worker on every host stops serving the old
 pages at once; scheduled go-live and take-down times bound how long an entry may live.
+
+Each worker also keeps the pages it served last in memory. A hit then costs one read of
+the small generation key from the shared cache, and no copy of the page crosses it.
 """
 
 import hashlib
 import logging
 import re
+import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -70,21 +75,30 @@ def seconds_to_keep(now):
     return keep
 
 
+# Pages this worker holds in memory: key -> (generation, expires at, headers, body).
+LOCAL_PAGES = 200
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = OrderedDict()
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
             return self.get_response(request)
         key = page_key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            generation = cache.get(GENERATION_KEY)
+            entry = self.local.get(key)
+            if not (generation and entry and entry[0] == generation and entry[1] > time.time()):
+                entry = cache.get(key)
+                if entry and entry[0] == generation:
+                    self.remember(key, entry)
         except Exception:  # a cache outage must never take the site down
             log.warning("Page cache unavailable; serving from the database", exc_info=True)
             return self.get_response(request)
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if entry and generation and entry[0] == generation:
+        if generation and entry and entry[0] == generation:
             return self.replay(request, entry)
         response = self.get_response(request)
         if is_shareable(request, response):
@@ -92,8 +106,14 @@ class PageCacheMiddleware:
         response["X-Cache"] = "MISS"
         return response
 
+    def remember(self, key, entry):
+        self.local[key] = entry
+        self.local.move_to_end(key)
+        while len(self.local) > LOCAL_PAGES:
+            self.local.popitem(last=False)
+
     def replay(self, request, entry):
-        _, headers, body = entry
+        _, _, headers, body = entry
         response = get_conditional_response(
             request, etag=headers.get("ETag"), response=HttpResponse(body, headers=headers)
         )
@@ -111,6 +131,8 @@ class PageCacheMiddleware:
             if keep <= 0:
                 return
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
-            cache.set(key, (generation, headers, response.content), timeout=keep)
+            entry = (generation, time.time() + keep, headers, response.content)
+            cache.set(key, entry, timeout=keep)
+            self.remember(key, entry)
         except Exception:
             log.warning("Could not store a page in the cache", exc_info=True)

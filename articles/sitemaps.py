@@ -6,6 +6,8 @@ from articles.models import Article
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
+    # Pages of a thousand keep each sitemap file quick to build and fetch at any size.
+    limit = 1000
 
     def items(self):
         return Article.objects.published().only("slug", "content_changed_at").order_by("pk")

@@ -1,6 +1,12 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
@@ -31,10 +37,22 @@ class PageMetaMixin:
 class ArticleListView(PageMetaMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    paginate_by = 20
     page_title = "Calf cramps at night: causes, relief and when to get help"
 
     def get_queryset(self):
-        return Article.objects.published().with_contents()
+        return Article.objects.published().with_contents().order_by("title", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if page.number > 1:
+            # Each page of the list is its own page for search engines.
+            context["page_title"] = f"{self.page_title} (page {page.number})"
+            context["page_canonical_url"] = self.request.build_absolute_uri(
+                f"{self.request.path}?page={page.number}"
+            )
+        return context
 
 
 class ArticleDetailView(DetailView):
@@ -128,4 +146,6 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Nothing that could fail again: no context processors, no static files, no database.
+    body = render_to_string("500.html", {"EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER})
+    return HttpResponseServerError(body)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles import health
@@ -21,7 +21,19 @@ urlpatterns = [
     # The paths django-markdownx's editor calls, answered by our staff-only views.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
-    path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sitemap files, one per section, each paged by its sitemap's limit.
+    path(
+        "sitemap.xml",
+        public(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", public(robots_txt), name="robots_txt"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),

@@ -45,13 +45,7 @@ def crawl(get, origin):
     https://testserver; links elsewhere are counted but not fetched.
     """
     report = CrawlReport()
-    status, _, body = get("/sitemap.xml")
-    queue = ["/", "/robots.txt", "/sitemap.xml"]
-    if status == 200:
-        root = ET.fromstring(body)
-        queue += [urlsplit(loc.text).path for loc in root.iterfind("s:url/s:loc", SITEMAP_NS)]
-    else:
-        report.problems.append(f"/sitemap.xml answered {status}")
+    queue = ["/", "/robots.txt", *sitemap_paths(get, "/sitemap.xml", report)]
     seen = set()
     while queue:
         path = queue.pop(0)
@@ -71,7 +65,9 @@ def crawl(get, origin):
         reader = LinkReader()
         reader.feed(body.decode())
         report.etags[path] = headers.get("ETag")
-        if reader.canonical != origin + path.split("?")[0]:
+        # Pages of a list are their own pages; any other query string is not.
+        own = path if "?page=" in path else path.split("?")[0]
+        if reader.canonical != origin + own:
             report.problems.append(f"{path} has canonical {reader.canonical!r}")
         if not reader.description:
             report.problems.append(f"{path} has no meta description")
@@ -82,6 +78,20 @@ def crawl(get, origin):
                 queue.append(target)
     report.problems += [p for p in report.pages if p is None]
     return report
+
+
+def sitemap_paths(get, path, report):
+    """The sitemap itself, the files of a sitemap index, and every address they list."""
+    status, _, body = get(path)
+    if status != 200:
+        report.problems.append(f"{path} answered {status}")
+        return []
+    root = ET.fromstring(body)
+    paths = [path]
+    for location in root.iterfind("s:sitemap/s:loc", SITEMAP_NS):
+        paths += sitemap_paths(get, urlsplit(location.text).path, report)
+    paths += [urlsplit(loc.text).path for loc in root.iterfind("s:url/s:loc", SITEMAP_NS)]
+    return paths
 
 
 def _own_path(url, origin, report):

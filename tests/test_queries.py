@@ -60,7 +60,8 @@ def test_the_article_page_costs_the_same_at_any_size(client, no_page_cache):
 @pytest.mark.parametrize(
     "url",
     [reverse("articles:index"), reverse("articles:search") + "?q=section",
-     reverse("sitemap"), reverse("articles:feed")],
+     reverse("sitemap"), reverse("sitemap_section", args=["articles"]),
+     reverse("articles:feed")],
 )  # fmt: skip
 def test_listings_cost_the_same_for_any_number_of_articles(client, no_page_cache, url):
     article_with(2)

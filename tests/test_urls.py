@@ -9,6 +9,7 @@ ROUTES = [
     ("articles:search", {}, "/search/"),
     ("articles:feed", {}, "/feed/"),
     ("sitemap", {}, "/sitemap.xml"),
+    ("sitemap_section", {"section": "articles"}, "/sitemap-articles.xml"),
     ("robots_txt", {}, "/robots.txt"),
     ("healthz", {}, "/healthz"),
     ("readyz", {}, "/readyz"),

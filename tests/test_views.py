@@ -245,3 +245,18 @@ def test_seed_article_html_and_css_fit_one_round_trip_compressed(client, seed_ar
 
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) + len(gzip.compress(css, 9)) <= 14 * 1024
+
+
+def test_the_home_page_lists_articles_twenty_at_a_time(client, db):
+    from tests.factories import ArticleFactory as Factory
+
+    for number in range(25):
+        Factory(title=f"Article {number:02d}")
+
+    first = client.get(reverse("articles:index")).content.decode()
+    second = client.get(reverse("articles:index"), {"page": 2}).content.decode()
+
+    assert first.count("<li>\n            <h3>") == 20
+    assert "Article 24" in second and 'rel="prev"' in second
+    assert '<link rel="canonical" href="https://testserver/?page=2">' in second
+    assert client.get(reverse("articles:index"), {"page": 9}).status_code == 404

@@ -1,0 +1,190 @@
+"""make bench: the article page under load, against the same bytes as a static file.
+
+Starts gunicorn as in production (gunicorn.conf.py, debug off, collected static files),
+measures with wrk (Debian's package) and prints throughput ratios, p99 latency and errors:
+
+1. warm: the article from the page cache, against the same bytes served by WhiteNoise;
+2. cold: the same page with the page cache off;
+3. at scale: 10,000 generated articles on PostgreSQL (when it answers at 127.0.0.1:5432):
+   home, search and sitemap with the page cache off.
+
+Figures depend on the machine; the ratios compare runs made in the same minute on it.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CONNECTIONS, THREADS, SECONDS = 64, 2, 10
+ARTICLE = "/articles/night-calf-cramps/"
+HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(workdir, database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "cramps.settings",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
+        "DJANGO_CACHE_DIR": str(workdir / "cache"),
+        "DATABASE_URL": database_url,
+        "GUNICORN_LOG_LEVEL": "warning",
+        **extra,
+    }
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+class Gunicorn:
+    def __init__(self, env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "cramps.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--access-logfile", "/dev/null"],
+            cwd=PROJECT, env=env,
+        )  # fmt: skip
+        for _ in range(300):
+            try:
+                self.get("/healthz")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def get(self, path):
+        request = urllib.request.Request(self.base + path, headers=HEADERS)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url, connections=CONNECTIONS, seconds=SECONDS):
+    header_args = [arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")]
+    output = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency",
+         *header_args, url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|"
+                                            r"timeout)\s*:?\s+(\d+)", output))  # fmt: skip
+    return {"rps": rate, "p50": _latency(output, "50%"), "p99": _latency(output, "99%"),
+            "errors": errors}  # fmt: skip
+
+
+def _latency(output, percentile):
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)\b", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def row(name, result, baseline=None):
+    ratio = f"{result['rps'] / baseline['rps']:.2f}x" if baseline else "1.00x"
+    return (f"  {name:<34} {result['rps']:>9.0f} req/s  {ratio:>6}  p50 {result['p50']:>7.2f} ms"
+            f"  p99 {result['p99']:>7.2f} ms  errors {result['errors']}")  # fmt: skip
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="cramps-bench-"))
+    env = environment(workdir, f"sqlite:///{workdir / 'bench.sqlite3'}")
+    manage(env, "migrate", "-v0")
+    manage(env, "seed_if_empty", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    print(f"make bench: {os.cpu_count()} cores, wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s, "
+          f"gunicorn.conf.py workers, SQLite, file page cache")  # fmt: skip
+
+    # The article's own bytes as a static file, served by the same gunicorn and WhiteNoise.
+    server = Gunicorn(env)
+    page = server.get(ARTICLE)
+    server.stop()
+    (workdir / "static" / "bench").mkdir()
+    (workdir / "static" / "bench" / "article.html").write_bytes(page)
+
+    server = Gunicorn(env)
+    try:
+        for _ in range(3):
+            server.get(ARTICLE)  # start a cache generation, then store the page
+        static = wrk(server.base + "/static/bench/article.html")
+        warm = wrk(server.base + ARTICLE)
+    finally:
+        server.stop()
+    server = Gunicorn({**env, "DJANGO_PAGE_CACHE_SECONDS": "0"})
+    try:
+        cold = wrk(server.base + ARTICLE)
+    finally:
+        server.stop()
+
+    print(f"\nArticle page ({len(page)} bytes), against the same bytes as a static file:")
+    print(row("static file (WhiteNoise)", static))
+    print(row("article, warm (page cache)", warm, static))
+    print(row("article, cold (no page cache)", cold, static))
+    print("  targets: warm >= 1.0x with 0 errors, cold >= 0.5x")
+
+    scale(workdir)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def scale(workdir, count=10_000):
+    try:
+        import psycopg
+
+        admin = psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres",
+                                autocommit=True)  # fmt: skip
+    except Exception as error:
+        print(f"\nAt scale: skipped, PostgreSQL did not answer at 127.0.0.1:5432 ({error})")
+        return
+    name = f"cramps_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = environment(workdir, f"postgres://postgres@127.0.0.1:5432/{name}",
+                          DJANGO_PAGE_CACHE_SECONDS="0")  # fmt: skip
+        manage(env, "migrate", "-v0")
+        manage(env, "seed_if_empty", "-v0")
+        manage(env, "generate_articles", str(count))
+        server = Gunicorn(env)
+        try:
+            print(f"\nAt scale: {count:,} generated articles on PostgreSQL, page cache off, "
+                  f"wrk -c8 -d5s:")  # fmt: skip
+            for label, path in (("home (20 per page)", "/"),
+                                ("search ?q=calf+stretch", "/search/?q=calf+stretch"),
+                                ("search ?q=neurologist", "/search/?q=neurologist"),
+                                ("sitemap.xml", "/sitemap.xml")):  # fmt: skip
+                print(row(label, wrk(server.base + path, connections=8, seconds=5)))
+            print("  target: search p50 under 50 ms")
+        finally:
+            server.stop()
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()
