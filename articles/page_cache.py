@@ -1,4 +1,4 @@
-"""A shared cache of reader pages, answered before the rest of the middleware runs.
+"""A shared cache of reader pages, answered before any other middleware runs.
 
 Every entry carries the content generation it was rendered in. Any editor change starts a
 new generation (invalidate_pages), so every worker on every host stops serving the old
@@ -28,11 +28,9 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-# Headers that describe the page itself; anything per-request is left out.
-STORED_HEADERS = (
-    "Content-Type", "Content-Encoding", "Content-Language", "Cache-Control", "ETag",
-    "Last-Modified", "Vary", "X-Robots-Tag",
-)  # fmt: skip
+# Headers that belong to one response, not to the page; everything else (the security
+# headers of the middleware inside this one included) is replayed as it was sent.
+UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "x-cache"}
 
 
 def invalidate_pages():
@@ -130,7 +128,11 @@ class PageCacheMiddleware:
             keep = seconds_to_keep(timezone.now())
             if keep <= 0:
                 return
-            headers = {name: response[name] for name in STORED_HEADERS if name in response}
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in UNSTORED_HEADERS
+            }
             entry = (generation, time.time() + keep, headers, response.content)
             cache.set(key, entry, timeout=keep)
             self.remember(key, entry)

@@ -145,3 +145,27 @@ def test_a_dead_cache_server_leaves_the_site_serving(client, seed_article, setti
 
     assert response.status_code == 200
     assert seed_article.title in response.content.decode()
+
+
+def test_a_cached_page_carries_the_security_headers_it_was_built_with(client, seed_article):
+    fresh = client.get(seed_article.get_absolute_url())
+    cached = warm(client, seed_article.get_absolute_url())
+
+    for header in ("Content-Security-Policy", "Strict-Transport-Security",
+                   "Cross-Origin-Resource-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                   "Cross-Origin-Opener-Policy", "X-Frame-Options"):  # fmt: skip
+        assert cached[header] == fresh[header], header
+    assert not cached.cookies
+
+
+def test_plain_http_is_still_redirected_when_the_page_is_cached(seed_article):
+    from django.test import Client
+
+    from tests.conftest import PROXIED_HTTPS
+
+    warm(Client(headers=PROXIED_HTTPS), seed_article.get_absolute_url())
+
+    response = Client(headers={"Host": "testserver"}).get(seed_article.get_absolute_url())
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
