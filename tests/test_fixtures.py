@@ -5,23 +5,14 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.management.commands.seed_if_empty import SEED_FIXTURES
-from articles.models import (
-    Article,
-    Callout,
-    Cause,
-    PreventionTip,
-    ReliefTechnique,
-    Review,
-    Section,
-    Source,
-)
+from articles.models import PART_MODELS, Article, Callout, Review
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = sorted(
     path.stem for directory in settings.FIXTURE_DIRS for path in Path(directory).glob("*.json")
 )
-MODELS = [Article, Section, Cause, ReliefTechnique, PreventionTip, Callout, Review, Source]
+MODELS = [Article, Review, *PART_MODELS]
 
 
 def counts():

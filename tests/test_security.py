@@ -119,16 +119,17 @@ def test_uploaded_images_only_are_served_when_django_serves_media(settings, tmp_
 
     import cramps.urls
 
-    with override_settings(SERVE_MEDIA=True):
-        importlib.reload(cramps.urls)
-        clear_url_caches()
-        try:
+    try:
+        with override_settings(SERVE_MEDIA=True):
+            importlib.reload(cramps.urls)
+            clear_url_caches()
             client = Client(headers=PROXIED_HTTPS)
             png = client.get("/media/uploads/0b6f5a4e-2f7c-4b8e-9d1a-0123456789ab.png")
             html = client.get("/media/uploads/0b6f5a4e-2f7c-4b8e-9d1a-0123456789ab.html")
-        finally:
-            importlib.reload(cramps.urls)
-            clear_url_caches()
+    finally:
+        # Back to the URLs of the real settings, where Django serves no media at all.
+        importlib.reload(cramps.urls)
+        clear_url_caches()
 
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert html.status_code == 404
