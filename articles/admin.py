@@ -3,7 +3,7 @@ import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -196,8 +196,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_view(self, request, object_id, extra_context=None):
-        article = Article.objects.filter(pk=object_id).first()
-        if article and article.status == Article.Status.PUBLISHED:
+        article = self.article_or_404(request, object_id)
+        if article.status == Article.Status.PUBLISHED:
             self.message_user(
                 request,
                 "A published article cannot be deleted. Set its status to Draft and save; "
@@ -216,7 +216,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, object_id):
-        article = get_object_or_404(Article.objects.with_parts(), pk=object_id)
+        pk = self.article_or_404(request, object_id).pk
+        article = Article.objects.with_parts().get(pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         response = TemplateResponse(

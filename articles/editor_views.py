@@ -19,7 +19,7 @@ from articles.editorial import READING_AGE_AIM, reading_age
 from articles.markdown import render_markdown
 
 # The real image format decides the stored extension, never the uploaded name.
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "MPO": "jpg"}  # MPO: phone cameras' JPEG
 
 
 def staff_only(view):
@@ -50,7 +50,7 @@ class StrictImageForm(ImageForm):
         if image_format not in EXTENSIONS:
             raise ValidationError("Only JPEG and PNG images can be uploaded.")
         upload.seek(0)
-        upload.content_type = Image.MIME[image_format]
+        upload.content_type = "image/png" if image_format == "PNG" else "image/jpeg"
         self.extension = EXTENSIONS[image_format]
         return upload
 

@@ -19,7 +19,9 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:index")
 
     def items(self):
-        return Article.objects.published().order_by("-content_changed_at")[:FEED_LENGTH]
+        return (Article.objects.published().with_last_modified().order_by("-last_modified"))[
+            :FEED_LENGTH
+        ]
 
     def item_title(self, article):
         return article.title
@@ -31,4 +33,4 @@ class LatestArticlesFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return article.content_changed_at
+        return article.last_modified

@@ -4,15 +4,18 @@ import difflib
 import re
 
 import reversion
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from reversion_compare.admin import CompareVersionAdmin
 
-from articles.models import PART_MODELS, SlugRedirect
+from articles.models import PART_MODELS, Review, SlugRedirect
 
 # Old addresses are not content: a restore leaves them as they are, but comparisons ask.
 reversion.register(SlugRedirect)
@@ -46,10 +49,17 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         if comment and reversion.is_active():
             reversion.set_comment(comment)
 
+    def article_or_404(self, request, object_id):
+        """The article of an admin URL; a malformed or unknown id is a 404, never a 500."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        return article
+
     def compare_view(self, request, object_id, extra_context=None):
         # django-reversion-compare checks only that the user is staff.
         if not self.has_view_or_change_permission(
-            request, get_object_or_404(self.model, pk=object_id)
+            request, self.article_or_404(request, object_id)
         ):
             raise PermissionDenied
         return super().compare_view(request, object_id, extra_context)
@@ -75,15 +85,44 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         return word_diff(obj_compare.value1, obj_compare.value2)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.article_or_404(request, object_id)
+        was_live, old_slug = article.is_live(), article.slug
+        clinical_before = clinical_reviews(article)
         # A restore writes each part back one row at a time; park today's rows first so
         # that two never hold one position, and keep that only if the restore is saved.
         with transaction.atomic():
             for part in PART_MODELS:
-                part.objects.filter(article_id=object_id).park()
+                part.objects.filter(article_id=article.pk).park()
             response = super().revision_view(request, object_id, version_id, extra_context)
             if not (request.method == "POST" and response.status_code == 302):
                 transaction.set_rollback(True)
+                return response
+            restored = type(article).objects.get(pk=article.pk)
+            if clinical_reviews(restored) != clinical_before and not request.user.has_perm(
+                "articles.record_clinical_review"
+            ):
+                # Restoring would add or remove a clinical review: not an editor's call.
+                transaction.set_rollback(True)
+                self.message_user(
+                    request,
+                    "This version has different clinical reviews, and only members of the "
+                    "Clinical reviewers group can change those. Nothing was restored.",
+                    messages.ERROR,
+                )
+                return redirect("admin:articles_article_history", article.pk)
+            # The restore rewrote the row before the admin saw it: what readers had is gone.
+            if was_live and restored.slug != old_slug:
+                restored.keep_old_address(old_slug)
+            restored.mark_content_changed()
         return response
+
+
+def clinical_reviews(article):
+    return sorted(
+        article.reviews.filter(kind=Review.Kind.CLINICAL).values_list(
+            "reviewed_on", "reviewer_name", "reviewer_role", "note"
+        )
+    )
 
 
 def changed_fields(model, old, new):

@@ -24,9 +24,25 @@ EXTENSIONS = ["sane_lists", "tables"]
 
 
 # Pages repeat the same few hundred snippets; rendering one takes far longer than a lookup.
-@functools.lru_cache(maxsize=8192)
+# Only snippets of page size are remembered, so a huge preview cannot fill a worker's memory.
+MEMO_LIMIT = 20_000
+
+
 def render_markdown(text):
     """Render editor Markdown to HTML that is safe to put on a page."""
+    if text and len(text) > MEMO_LIMIT:
+        return _render(text)
+    return _render_memoised(text)
+
+
+def markdown_to_text(text):
+    """The words of editor Markdown without any markup, for search and reading age."""
+    if text and len(text) > MEMO_LIMIT:
+        return _to_text(text)
+    return _to_text_memoised(text)
+
+
+def _render(text):
     html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     return nh3.clean(
         html,
@@ -39,7 +55,9 @@ def render_markdown(text):
     )
 
 
-@functools.lru_cache(maxsize=8192)
-def markdown_to_text(text):
-    """The words of editor Markdown without any markup, for search and reading age."""
+def _to_text(text):
     return html.unescape(nh3.clean(render_markdown(text), tags=set())).strip()
+
+
+_render_memoised = functools.lru_cache(maxsize=8192)(_render)
+_to_text_memoised = functools.lru_cache(maxsize=8192)(_to_text)

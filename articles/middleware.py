@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -34,7 +34,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError | InterfaceError):
+        # Lost or refused connections only; a data or integrity error is a bug, not an outage.
+        if not isinstance(exception, OperationalError | InterfaceError):
             return None
         log.error("Database unavailable: %s", exception)
         body = render_to_string(

@@ -214,12 +214,17 @@ class Article(TimeStampedModel):
         return self.last_review(Review.Kind.CLINICAL)
 
     def next_review_due(self):
-        if self.review_due_on:
-            return self.review_due_on
         review = self.last_review()
+        # An editor's date counts until a review is recorded on or after it.
+        if self.review_due_on and (review is None or review.reviewed_on < self.review_due_on):
+            return self.review_due_on
         if review is None:
             return None
         return add_years(review.reviewed_on, REVIEW_INTERVAL_YEARS)
+
+    def last_modified(self):
+        """When readers last saw the page change: an edit, a review, or going live."""
+        return max(filter(None, [self.content_changed_at, self.publish_at]))
 
     def keep_old_address(self, old_slug):
         """Send readers of an address this article was published at to where it is now."""

@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,7 +27,24 @@ from articles.models import Article
 
 log = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
+
+def _release():
+    """A fingerprint of what shapes every page besides the content: templates, static file
+    names and site settings. A deploy that changes any of them starts afresh."""
+    digest = hashlib.sha256()
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        digest.update(template.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    digest.update(f"{settings.SITE_NAME}|{settings.EMERGENCY_NUMBER}".encode())
+    return digest.hexdigest()[:16]
+
+
+GENERATION_KEY = f"pages:generation:{_release()}"
+# Only these query parameters make a page of its own worth storing; any other query string
+# (tracking tags, cache-busters, searches) is served fresh and never fills the cache.
+STORED_QUERY_PARAMETERS = {"page", "p"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers that belong to one response, not to the page; everything else (the security
 # headers of the middleware inside this one included) is replayed as it was sent.
@@ -56,6 +74,7 @@ def is_shareable(request, response):
     """Only a public page, the same for every reader, may be stored."""
     return (
         request.method == "GET"
+        and set(request.GET) <= STORED_QUERY_PARAMETERS
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -64,12 +83,13 @@ def is_shareable(request, response):
     )
 
 
-def seconds_to_keep(now):
-    """Until the next scheduled go-live or take-down, at most PAGE_CACHE_SECONDS."""
+def seconds_to_keep(rendered_at):
+    """Until the first go-live or take-down after the page was rendered, at most
+    PAGE_CACHE_SECONDS; zero or less means the page is already out of date."""
     keep = settings.PAGE_CACHE_SECONDS
-    upcoming = Article.objects.next_scheduled_change(now)
+    upcoming = Article.objects.next_scheduled_change(rendered_at)
     if upcoming is not None:
-        keep = min(keep, int((upcoming - now).total_seconds()))
+        keep = min(keep, int((upcoming - timezone.now()).total_seconds()))
     return keep
 
 
@@ -98,9 +118,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if generation and entry and entry[0] == generation:
             return self.replay(request, entry)
+        # Before rendering: a page that straddles a go-live time must not outlive it.
+        rendered_at = timezone.now()
         response = self.get_response(request)
         if is_shareable(request, response):
-            self.store(key, generation, response)
+            self.store(key, generation, response, rendered_at)
         response["X-Cache"] = "MISS"
         return response
 
@@ -118,14 +140,14 @@ class PageCacheMiddleware:
         response["X-Cache"] = "HIT"
         return response
 
-    def store(self, key, generation, response):
+    def store(self, key, generation, response, rendered_at):
         try:
             if generation is None:
                 # First page after a restart or eviction: start a generation, and store
                 # pages from the next request on (this one may predate a newer edit).
                 cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
                 return
-            keep = seconds_to_keep(timezone.now())
+            keep = seconds_to_keep(rendered_at)
             if keep <= 0:
                 return
             headers = {

@@ -1,6 +1,7 @@
 """Named reads of the article models: views, feeds and sitemaps use only these."""
 
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 # Positions stay small so that a reorder can park rows above this value while it saves.
@@ -45,12 +46,28 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(last_reviewed_on=models.Max("reviews__reviewed_on"))
 
     def review_due_by(self, day):
-        """Articles whose next review falls on or before `day`, or that were never reviewed."""
+        """Articles whose next review falls on or before `day`, or that were never reviewed.
+
+        As Article.next_review_due: an editor's date counts until a review is recorded on
+        or after it, then three years from the latest review.
+        """
         reviewed_before = add_years(day, -REVIEW_INTERVAL_YEARS)
+        editor_date_counts = models.Q(review_due_on__isnull=False) & (
+            models.Q(latest_review_on__isnull=True)
+            | models.Q(latest_review_on__lt=models.F("review_due_on"))
+        )
         return self.alias(latest_review_on=models.Max("reviews__reviewed_on")).filter(
-            models.Q(review_due_on__lte=day)
-            | models.Q(review_due_on__isnull=True, latest_review_on__lte=reviewed_before)
+            (editor_date_counts & models.Q(review_due_on__lte=day))
+            | (~editor_date_counts & models.Q(latest_review_on__lte=reviewed_before))
             | models.Q(review_due_on__isnull=True, latest_review_on__isnull=True)
+        )
+
+    def with_last_modified(self):
+        """last_modified: the later of the last edit and going live (see Article)."""
+        return self.annotate(
+            last_modified=Coalesce(
+                Greatest("content_changed_at", "publish_at"), "content_changed_at"
+            )
         )
 
     def with_relief_steps(self):

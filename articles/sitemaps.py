@@ -11,14 +11,19 @@ class ArticleSitemap(Sitemap):
     limit = 1000
 
     def items(self):
-        return Article.objects.published().only("slug", "content_changed_at").order_by("pk")
+        return (
+            Article.objects.published()
+            .with_last_modified()
+            .only("slug", "content_changed_at", "publish_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, article):
-        return article.content_changed_at
+        return article.last_modified
 
     def get_latest_lastmod(self):
         # The index asks for this; one aggregate instead of Django's walk over every item.
-        return self.items().aggregate(latest=Max("content_changed_at"))["latest"]
+        return self.items().aggregate(latest=Max("last_modified"))["latest"]
 
 
 class PageSitemap(Sitemap):

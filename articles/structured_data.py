@@ -27,7 +27,7 @@ def article_graph(article, absolute_url):
         "headline": article.title,
         "description": article.summary,
         "inLanguage": "en-GB",
-        "dateModified": article.content_changed_at.isoformat(),
+        "dateModified": article.last_modified().isoformat(),
         "breadcrumb": {"@id": f"{page}#breadcrumb"},
         "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": home},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": home},

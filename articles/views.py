@@ -78,7 +78,9 @@ class ArticleDetailView(DetailView):
             moved = Article.objects.published().formerly_at(kwargs["slug"]).first()
             if moved is None:
                 raise
-            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+            # The same page (article or bedside card) at the article's current address.
+            view_name = request.resolver_match.view_name
+            return HttpResponsePermanentRedirect(reverse(view_name, args=[moved.slug]))
 
 
 class BedsideCardView(PageMetaMixin, ArticleDetailView):

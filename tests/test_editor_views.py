@@ -18,7 +18,11 @@ UPLOAD = "markdownx_upload"
 
 def image_bytes(image_format, size=(8, 8)):
     buffer = io.BytesIO()
-    Image.new("RGB", size, "teal").save(buffer, image_format)
+    image = Image.new("RGB", size, "teal")
+    if image_format == "MPO":  # two frames, as a phone camera writes them
+        image.save(buffer, "MPO", save_all=True, append_images=[Image.new("RGB", size)])
+    else:
+        image.save(buffer, image_format)
     return buffer.getvalue()
 
 
@@ -93,6 +97,8 @@ def test_preview_answers_post_only(editor_client):
         # The real format decides, not the name or type the browser sent.
         ("JPEG", "photo.png", "image/png", ".jpg"),
         ("PNG", "../../evil.html", "image/jpeg", ".png"),
+        # Phone cameras write JPEGs that Pillow calls MPO.
+        ("MPO", "IMG_0001.JPG", "image/jpeg", ".jpg"),
     ],
 )
 def test_staff_upload_is_stored_under_a_server_chosen_name(
@@ -106,7 +112,7 @@ def test_staff_upload_is_stored_under_a_server_chosen_name(
     assert "evil" not in stored and "photo" not in stored
     assert f"![](/media/{stored})" == response.json()["image_code"]
     with Image.open(settings.MEDIA_ROOT / stored) as image:
-        assert image.format == image_format
+        assert image.format == ("JPEG" if image_format == "MPO" else image_format)
 
 
 @pytest.mark.parametrize(

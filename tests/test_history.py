@@ -163,3 +163,45 @@ def test_word_diff_escapes_text():
     from articles.history import word_diff
 
     assert "<script>" not in str(word_diff("a", "<script>alert(1)</script>"))
+
+
+@pytest.mark.parametrize("view", ["history/compare/", "history/1/", "preview/", "delete/"])
+def test_a_malformed_article_id_is_a_404(admin_client, view):
+    assert admin_client.get(f"/admin/articles/article/abc/{view}").status_code in (302, 404)
+
+
+def test_restoring_keeps_the_address_readers_had(admin_client, client, seed_article):
+    save_through_admin(admin_client, seed_article, lambda d, p: None)
+    [original] = article_versions(seed_article)
+    save_through_admin(admin_client, seed_article, lambda d, p: d.update(slug="renamed"))
+
+    restore(admin_client, seed_article, original)
+
+    assert client.get("/articles/night-calf-cramps/").status_code == 200
+    assert client.get("/articles/renamed/")["Location"] == "/articles/night-calf-cramps/"
+
+
+def test_an_editor_cannot_restore_away_a_clinical_review(admin_client, seed_article, db):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from articles.models import Review
+    from tests.conftest import PROXIED_HTTPS
+    from tests.factories import ReviewFactory
+
+    save_through_admin(admin_client, seed_article, lambda d, p: None)
+    [before_review] = article_versions(seed_article)
+    ReviewFactory(article=seed_article, kind=Review.Kind.CLINICAL, reviewer_role="GP")
+    save_through_admin(admin_client, seed_article, lambda d, p: None)
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.create_user("ed", password="x" * 20, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = Client(headers=PROXIED_HTTPS)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_revision", args=[seed_article.pk, before_review.pk])
+
+    response = client.post(url, change_form_data(client.get(url)), follow=True)
+
+    assert "only members of the Clinical reviewers group" in response.content.decode()
+    assert seed_article.reviews.filter(kind=Review.Kind.CLINICAL).count() == 1

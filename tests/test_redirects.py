@@ -71,3 +71,15 @@ def test_the_editor_is_told_about_redirects_made_and_taken_over(admin_client):
 
     assert "The old address /articles/first/ now sends readers here." in made
     assert "/articles/first/ used to send readers to" in taken
+
+
+def test_an_old_bedside_card_address_leads_to_the_new_card(admin_client, client):
+    from tests.factories import ReliefTechniqueFactory
+
+    article = ArticleFactory(slug="old-name")
+    ReliefTechniqueFactory(article=article)
+    rename(admin_client, article, "new-name")
+
+    response = client.get("/articles/old-name/bedside-card/")
+
+    assert response["Location"] == "/articles/new-name/bedside-card/"

@@ -93,3 +93,12 @@ def test_a_published_article_is_never_shown_as_reviewed_without_a_review(client)
     article = ArticleFactory(status=Article.Status.PUBLISHED)
 
     assert "Reviewed by" not in page_text(client.get(article.get_absolute_url()))
+
+
+def test_a_review_after_the_editors_date_sets_the_next_one(client):
+    article = ArticleFactory(review_due_on=datetime.date(2026, 1, 1))
+    ReviewFactory(article=article, reviewed_on=datetime.date(2026, 1, 5))
+
+    assert article.next_review_due() == datetime.date(2029, 1, 5)
+    assert article not in Article.objects.review_due_by(datetime.date(2026, 6, 1))
+    assert article in Article.objects.review_due_by(datetime.date(2029, 1, 5))

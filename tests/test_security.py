@@ -133,3 +133,11 @@ def test_uploaded_images_only_are_served_when_django_serves_media(settings, tmp_
 
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert html.status_code == 404
+
+
+def test_load_balancers_can_probe_health_over_plain_http(db):
+    plain = Client(headers={"Host": "localhost"})
+
+    assert plain.get("/healthz").status_code == 200
+    assert plain.get("/readyz").status_code == 200
+    assert plain.get("/").status_code == 301

@@ -66,8 +66,9 @@ def save(admin_client, article, change=lambda data, page: None):
 @pytest.fixture
 def seed_article(seed_article):
     """The seed, last changed long ago, so that the sitemap's day-precision lastmod can move."""
+    long_ago = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     Article.objects.filter(pk=seed_article.pk).update(
-        content_changed_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+        content_changed_at=long_ago, publish_at=long_ago
     )
     return seed_article
 
@@ -135,3 +136,12 @@ def test_large_sites_get_sitemap_files_of_a_thousand(client):
     assert ArticleSitemap.limit == 1000
     assert "https://testserver/sitemap-articles.xml" in index
     assert "https://testserver/sitemap-pages.xml" in index
+
+
+def test_going_live_counts_as_a_change(client):
+    from django.utils import timezone
+
+    edited_long_ago = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    article = ArticleFactory(content_changed_at=edited_long_ago, publish_at=timezone.now())
+
+    assert lastmod(client, article) == timezone.now().date().isoformat()

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, Callout, Cause, PreventionTip, ReliefTechnique, Section
+from articles.page_cache import invalidate_pages
 from articles.search import DOCUMENT_VECTOR
 
 WORDS = (
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             # Fresh statistics, so the planner knows the tables are no longer tiny.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        invalidate_pages()
         self.stdout.write(f"Created {count} generated articles.")
 
     def _create_batch(self, rng, now, numbers):
