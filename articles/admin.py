@@ -21,7 +21,6 @@ from articles.forms import (
 )
 from articles.history import ArticleHistoryAdmin
 from articles.models import (
-    REVIEW_INTERVAL_YEARS,
     Article,
     Callout,
     Cause,
@@ -30,9 +29,9 @@ from articles.models import (
     Review,
     Section,
     Source,
-    add_years,
 )
 from articles.page_cache import invalidate_pages
+from articles.querysets import review_due_date
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 # Fields whose change readers see; publishing dates and bookkeeping are not content.
@@ -177,11 +176,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
 
     @admin.display(description="next review due")
     def review_due(self, article):
-        if article.review_due_on:
-            return article.review_due_on
-        if article.last_reviewed_on:
-            return add_years(article.last_reviewed_on, REVIEW_INTERVAL_YEARS)
-        return "Now: never reviewed"
+        due = review_due_date(article.review_due_on, article.last_reviewed_on)
+        return due or "Now: never reviewed"
 
     def view_on_site(self, article):
         # Readers cannot open a draft or scheduled article; editors get its preview.

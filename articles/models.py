@@ -11,10 +11,9 @@ from markdownx.models import MarkdownxField
 from articles.markdown import markdown_to_text, render_markdown
 from articles.querysets import (
     MAX_POSITION,
-    REVIEW_INTERVAL_YEARS,
     ArticleQuerySet,
     PartQuerySet,
-    add_years,
+    review_due_date,
 )
 
 MARKDOWN_HELP = "Markdown: a blank line starts a new paragraph, start lines with - for a list."
@@ -215,12 +214,7 @@ class Article(TimeStampedModel):
 
     def next_review_due(self):
         review = self.last_review()
-        # An editor's date counts until a review is recorded on or after it.
-        if self.review_due_on and (review is None or review.reviewed_on < self.review_due_on):
-            return self.review_due_on
-        if review is None:
-            return None
-        return add_years(review.reviewed_on, REVIEW_INTERVAL_YEARS)
+        return review_due_date(self.review_due_on, review and review.reviewed_on)
 
     def last_modified(self):
         """When readers last saw the page change: an edit, a review, or going live."""

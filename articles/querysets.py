@@ -17,6 +17,16 @@ def add_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
+def review_due_date(review_due_on, last_reviewed_on):
+    """When the next review falls due: an editor's date counts until a review is recorded
+    on or after it, then three years from the latest review. None: never reviewed."""
+    if review_due_on and (last_reviewed_on is None or last_reviewed_on < review_due_on):
+        return review_due_on
+    if last_reviewed_on is None:
+        return None
+    return add_years(last_reviewed_on, REVIEW_INTERVAL_YEARS)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see now: published, past its go-live time, not yet taken down.
@@ -48,8 +58,7 @@ class ArticleQuerySet(models.QuerySet):
     def review_due_by(self, day):
         """Articles whose next review falls on or before `day`, or that were never reviewed.
 
-        As Article.next_review_due: an editor's date counts until a review is recorded on
-        or after it, then three years from the latest review.
+        The rule of review_due_date(), in SQL.
         """
         reviewed_before = add_years(day, -REVIEW_INTERVAL_YEARS)
         editor_date_counts = models.Q(review_due_on__isnull=False) & (

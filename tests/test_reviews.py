@@ -102,3 +102,14 @@ def test_a_review_after_the_editors_date_sets_the_next_one(client):
     assert article.next_review_due() == datetime.date(2029, 1, 5)
     assert article not in Article.objects.review_due_by(datetime.date(2026, 6, 1))
     assert article in Article.objects.review_due_by(datetime.date(2029, 1, 5))
+
+
+def test_the_changelist_and_the_page_agree_on_the_next_review(admin_client, client):
+    article = ArticleFactory(title="Agreed", review_due_on=datetime.date(2026, 1, 1))
+    ReviewFactory(article=article, reviewed_on=datetime.date(2026, 1, 5))
+
+    listing = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    page = page_text(client.get(article.get_absolute_url()))
+
+    assert "5 Jan 2029" in listing and "1 Jan 2026" not in listing
+    assert "Next review due: 5 January 2029" in page
