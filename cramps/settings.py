@@ -37,7 +37,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with two-step sign-in and guarded library URLs (articles.admin_site).
+    "articles.apps.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "markdownx",
     "reversion",
     "reversion_compare",
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -189,8 +193,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin sign-in (django-axes): five wrong passwords for one username from one address lock
-# that pair out for 15 minutes. Counts live in the database, shared by every worker and host.
+# that pair out for 15 minutes; twenty for one username from any number of addresses lock
+# the username (articles.signin). Counts live in the database, shared by every host.
+AXES_HANDLER = "articles.signin.SignInLockout"
 AXES_FAILURE_LIMIT = 5
+AXES_ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -198,6 +205,7 @@ AXES_CLIENT_IP_CALLABLE = "articles.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False  # failures are still logged; no banner on every start
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
 
 # Cache: Redis through REDIS_URL when there is more than one machine; otherwise files on
 # this machine, which every gunicorn worker shares (local memory would be per process).
@@ -249,3 +257,5 @@ PUBLIC_CACHE_SECONDS = 300
 SITE_NAME = os.environ.get("CRAMPS_SITE_NAME", "Night Cramps")
 # The number the emergency care card tells readers to call (112 works across the EU).
 EMERGENCY_NUMBER = os.environ.get("CRAMPS_EMERGENCY_NUMBER", "112")
+# Two-step sign-in (django-otp): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = SITE_NAME

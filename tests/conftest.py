@@ -37,9 +37,9 @@ def client():
 
 @pytest.fixture
 def admin_client(admin_user):
-    client = Client(headers=PROXIED_HTTPS)
-    client.force_login(admin_user)
-    return client
+    from tests.accounts import signed_in
+
+    return signed_in(admin_user)
 
 
 @pytest.fixture
@@ -51,9 +51,9 @@ def editor_client(django_user_model):
         "editor", "editor@example.org", "a-long-editor-password", is_staff=True
     )
     editor.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
-    client = Client(headers=PROXIED_HTTPS)
-    client.force_login(editor)
-    return client
+    from tests.accounts import signed_in
+
+    return signed_in(editor)
 
 
 @pytest.fixture

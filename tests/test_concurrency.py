@@ -6,12 +6,11 @@ import time
 import pytest
 from django.db import connection, connections
 from django.db.models.signals import pre_save
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Section
+from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
-from tests.conftest import PROXIED_HTTPS
 
 
 def change_url(article):
@@ -26,9 +25,7 @@ def two_editors(django_user_model):
         user = django_user_model.objects.create_superuser(
             username, f"{username}@example.org", "x" * 20, first_name=first, last_name=last
         )
-        client = Client(headers=PROXIED_HTTPS)
-        client.force_login(user)
-        clients.append(client)
+        clients.append(signed_in(user))
     return clients
 
 

@@ -10,13 +10,12 @@ import threading
 import time
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Section
 from tests import servers
+from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
-from tests.conftest import PROXIED_HTTPS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,11 +49,10 @@ def redis_cache(settings):
 
 def edit_first_section(article, text):
     """An editor's save through the admin of this process: another host, same data."""
-    editor = Client(headers=PROXIED_HTTPS)
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_superuser("editor", "e@example.org", "x" * 20)
-    editor.force_login(user)
+    editor = signed_in(user)
     url = reverse("admin:articles_article_change", args=[article.pk])
     page = editor.get(url)
     data = change_form_data(page)

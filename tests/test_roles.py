@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Review
+from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
-from tests.conftest import PROXIED_HTTPS
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +19,7 @@ def member_of(group_name, django_user_model):
         group_name.lower().replace(" ", "_"), password="x" * 20, is_staff=True
     )
     user.groups.add(Group.objects.get(name=group_name))
-    client = Client(headers=PROXIED_HTTPS)
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 @pytest.fixture
