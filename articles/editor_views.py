@@ -1,14 +1,15 @@
-"""django-markdownx's preview and upload endpoints, for staff only and strict about input.
+"""django-markdownx's preview and upload endpoints, for editors only and strict about input.
 
-Out of the box they answer anyone, trust the browser's content type and raise a 500 on
-bytes that are not an image; these subclasses close each of those gaps.
+Out of the box they answer anyone, trust the browser's content type, decode any image
+whatever its pixel count and render any amount of text; these subclasses close each gap.
 """
 
 from functools import wraps
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from markdownx.forms import ImageForm
@@ -16,20 +17,43 @@ from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
 from articles.editorial import READING_AGE_AIM, reading_age
-from articles.markdown import render_markdown
+from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
 
 # The real image format decides the stored extension, never the uploaded name.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "MPO": "jpg"}  # MPO: phone cameras' JPEG
+# A 48-megapixel phone photo fits; a small file that claims more pixels is a decompression
+# bomb (Pillow itself refuses only at twice its own, much larger, limit).
+MAX_UPLOAD_PIXELS = 50_000_000
+# Room for the form's own encoding around the largest file or text we accept.
+POST_OVERHEAD = 64 * 1024
+EDITOR_PERMISSIONS = ("articles.add_article", "articles.change_article")
 
 
-def staff_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
-            return HttpResponseForbidden("Only signed-in editors can use this.")
-        return view(request, *args, **kwargs)
+def editors_only(max_bytes):
+    """Only people who may write articles, and no request body larger than max_bytes,
+    refused from its declared length before any of it is read."""
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not (
+                user.is_active
+                and user.is_staff
+                and any(user.has_perm(permission) for permission in EDITOR_PERMISSIONS)
+            ):
+                return HttpResponseForbidden("Only signed-in editors can use this.")
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return HttpResponseBadRequest("The request length is not a number.")
+            if length > max_bytes + POST_OVERHEAD:
+                return HttpResponse("This is too large to send.", status=413)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 class StrictImageForm(ImageForm):
@@ -38,6 +62,11 @@ class StrictImageForm(ImageForm):
         try:
             with Image.open(upload) as image:
                 image_format = image.format
+                if image.width * image.height > MAX_UPLOAD_PIXELS:
+                    raise ValidationError(
+                        f"This image is {image.width} by {image.height} pixels. Make it "
+                        "smaller (under 50 megapixels) and upload it again."
+                    )
                 image.load()  # decodes every pixel, so a truncated file fails here
         except (
             Image.DecompressionBombError,
@@ -58,7 +87,7 @@ class StrictImageForm(ImageForm):
         return f"{uuid4()}.{self.extension}"
 
 
-@method_decorator(staff_only, name="dispatch")
+@method_decorator(editors_only(settings.MARKDOWNX_UPLOAD_MAX_SIZE), name="dispatch")
 class StaffImageUploadView(ImageUploadView):
     form_class = StrictImageForm
     http_method_names = ["post"]
@@ -70,12 +99,16 @@ class StaffImageUploadView(ImageUploadView):
         return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
 
 
-@method_decorator(staff_only, name="dispatch")
+# Four bytes a character at most in UTF-8, three times that once form-encoded.
+@method_decorator(editors_only(MARKDOWN_MAX_LENGTH * 12), name="dispatch")
 class StaffMarkdownifyView(MarkdownifyView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         content = request.POST.get("content", "")
+        problem = markdown_problem(content)
+        if problem:
+            return HttpResponse(format_html('<p class="markdown-problem">{}</p>', problem))
         return HttpResponse(render_markdown(content) + reading_age_note(content))
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from articles.models import PART_MODELS, Review, SlugRedirect
@@ -84,9 +85,32 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
     def compare_CharField(self, obj_compare):
         return word_diff(obj_compare.value1, obj_compare.value2)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        # reversion's recover page writes back any version it is given, live articles and
+        # single parts included, around every rule of revision_view below. Here it recovers
+        # only what it is named for: the last version of a deleted article (always a draft,
+        # as published articles cannot be deleted).
+        version = Version.objects.get_deleted(self.model).filter(pk=version_id).first()
+        if version is None:
+            raise Http404("Only a deleted article can be recovered here.")
+        clinical = [
+            part
+            for part in version.revision.version_set.get_for_model(Review)
+            if part.field_dict.get("kind") == Review.Kind.CLINICAL
+        ]
+        if clinical and not request.user.has_perm("articles.record_clinical_review"):
+            self.message_user(
+                request,
+                "This article had clinical reviews, and only members of the Clinical "
+                "reviewers group can bring those back. Nothing was recovered.",
+                messages.ERROR,
+            )
+            return redirect("admin:articles_article_recoverlist")
+        return super().recover_view(request, version_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         article = self.article_or_404(request, object_id)
-        was_live, old_slug = article.is_live(), article.slug
+        was_live, old_slug, token = article.is_live(), article.slug, article.edit_token
         clinical_before = clinical_reviews(article)
         # A restore writes each part back one row at a time; park today's rows first so
         # that two never hold one position, and keep that only if the restore is saved.
@@ -94,10 +118,17 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
             for part in PART_MODELS:
                 part.objects.filter(article_id=article.pk).park()
             response = super().revision_view(request, object_id, version_id, extra_context)
-            if not (request.method == "POST" and response.status_code == 302):
+            restored = type(article).objects.filter(pk=article.pk).first()
+            # Only a saved form gives the article a new edit token; a version that could
+            # not be written back (a slug now taken, say) redirects without one.
+            if not (
+                request.method == "POST"
+                and response.status_code == 302
+                and restored is not None
+                and restored.edit_token != token
+            ):
                 transaction.set_rollback(True)
                 return response
-            restored = type(article).objects.get(pk=article.pk)
             if clinical_reviews(restored) != clinical_before and not request.user.has_perm(
                 "articles.record_clinical_review"
             ):

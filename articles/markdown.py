@@ -22,10 +22,54 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTENSIONS = ["sane_lists", "tables"]
 
+# Limits on what an editor may write, checked before any rendering. Python-Markdown's time
+# grows with the square of the number of "[" (each one scans ahead for its partner), and
+# its recursion with the depth of nested lists and quotes; with these limits the worst
+# text renders in a fraction of a second. Real pages stay far below them.
+MARKDOWN_MAX_LENGTH = 20_000
+MAX_SQUARE_BRACKETS = 400
+MAX_NESTING = 16
+
 
 # Pages repeat the same few hundred snippets; rendering one takes far longer than a lookup.
 # Only snippets of page size are remembered, so a huge preview cannot fill a worker's memory.
-MEMO_LIMIT = 20_000
+MEMO_LIMIT = MARKDOWN_MAX_LENGTH
+
+
+def markdown_problem(text):
+    """Why this Markdown is refused, in an editor's words, or None. Linear in its length."""
+    text = text or ""
+    if len(text) > MARKDOWN_MAX_LENGTH:
+        return (
+            f"This text has {len(text):,} characters; the most one box can hold is "
+            f"{MARKDOWN_MAX_LENGTH:,}. Split it into more sections."
+        )
+    if text.count("[") > MAX_SQUARE_BRACKETS:
+        return (
+            f"This text has more than {MAX_SQUARE_BRACKETS} square brackets “[”. Use fewer "
+            "links, or round brackets instead."
+        )
+    if max(map(_nesting, text.splitlines()), default=0) > MAX_NESTING:
+        return (
+            f"A list or quote here is nested more than {MAX_NESTING} levels deep, or a line "
+            "starts with a great deal of space. Use fewer levels."
+        )
+    return None
+
+
+def _nesting(line):
+    """How deep a line sits: four spaces or a tab per list level, plus each quote mark."""
+    width = quotes = 0
+    for character in line:
+        if character == " ":
+            width += 1
+        elif character == "\t":
+            width += 4
+        elif character == ">":
+            quotes += 1
+        else:
+            break
+    return width // 4 + quotes
 
 
 def render_markdown(text):
@@ -33,6 +77,11 @@ def render_markdown(text):
     if text and len(text) > MEMO_LIMIT:
         return _render(text)
     return _render_memoised(text)
+
+
+def _escaped_paragraphs(text):
+    paragraphs = (html.escape(p.strip()) for p in text.split("\n\n") if p.strip())
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
 def markdown_to_text(text):
@@ -43,9 +92,13 @@ def markdown_to_text(text):
 
 
 def _render(text):
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    if markdown_problem(text):
+        # Text that came in around the form's checks (a fixture, an old row) is still
+        # shown, escaped, rather than given to a renderer that would hang or crash on it.
+        return _escaped_paragraphs(text)
+    rendered = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     return nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -55,8 +108,19 @@ def _render(text):
     )
 
 
+# Control characters other than tab and line breaks: no reader sees them, and search uses
+# two of them to mark matches, so text may never carry its own.
+CONTROL_CHARACTERS = dict.fromkeys(c for c in [*range(32), 127] if chr(c) not in "\t\n\r")
+
+
+def without_control_characters(text):
+    return text.translate(CONTROL_CHARACTERS)
+
+
 def _to_text(text):
-    return html.unescape(nh3.clean(render_markdown(text), tags=set())).strip()
+    # After unescaping: an entity such as &#2; becomes a control character only then.
+    plain = html.unescape(nh3.clean(render_markdown(text), tags=set()))
+    return without_control_characters(plain).strip()
 
 
 _render_memoised = functools.lru_cache(maxsize=8192)(_render)

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from articles.markdown import markdown_to_text, render_markdown
+from articles.markdown import (
+    MARKDOWN_MAX_LENGTH,
+    markdown_problem,
+    markdown_to_text,
+    render_markdown,
+    without_control_characters,
+)
 from articles.querysets import (
     MAX_POSITION,
     ArticleQuerySet,
@@ -18,6 +24,19 @@ from articles.querysets import (
 
 MARKDOWN_HELP = "Markdown: a blank line starts a new paragraph, start lines with - for a list."
 POSITION_HELP = "Order on the page: 1 comes first. Each number can be used once."
+
+
+def validate_markdown(text):
+    problem = markdown_problem(text)
+    if problem:
+        raise ValidationError(problem, code="markdown")
+
+
+def markdown_field(*args, **kwargs):
+    """Editor Markdown, refused before rendering when too long or too deeply nested."""
+    return MarkdownxField(
+        *args, max_length=MARKDOWN_MAX_LENGTH, validators=[validate_markdown], **kwargs
+    )
 
 
 def position_field():
@@ -59,7 +78,7 @@ class Article(TimeStampedModel):
             "search engine results."
         ),
     )
-    lead = MarkdownxField(
+    lead = markdown_field(
         blank=True,
         help_text="The opening paragraphs, shown before the first section. " + MARKDOWN_HELP,
     )
@@ -176,7 +195,7 @@ class Article(TimeStampedModel):
         for callout in self.callouts.all():
             markdown += [callout.title, callout.heading, callout.body]
         plain = [self.title, self.summary, *map(markdown_to_text, markdown)]
-        return "\n".join(filter(None, plain))
+        return without_control_characters("\n".join(filter(None, plain)))
 
     def mark_content_changed(self):
         # An update, not save(): the admin calls this after the parts are saved.
@@ -260,7 +279,7 @@ class Section(ArticlePart):
             "previous section, for example after a list."
         ),
     )
-    body = MarkdownxField(blank=True, help_text=MARKDOWN_HELP + " Use ### for a subheading.")
+    body = markdown_field(blank=True, help_text=MARKDOWN_HELP + " Use ### for a subheading.")
     appendix = models.CharField(
         "list shown after the text",
         max_length=30,
@@ -300,7 +319,7 @@ class Cause(ArticlePart):
         help_text="Everyday causes respond to simple changes; diseases need a doctor.",
     )
     name = models.CharField(max_length=120, help_text="A short name, such as “Dehydration”.")
-    body = MarkdownxField(help_text="One or two plain sentences. " + MARKDOWN_HELP)
+    body = markdown_field(help_text="One or two plain sentences. " + MARKDOWN_HELP)
 
     class Meta:
         ordering = ["article", "group", "position"]
@@ -323,7 +342,7 @@ class ReliefTechnique(ArticlePart):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="relief_techniques"
     )
-    body = MarkdownxField(help_text="What to do, in one or two sentences. " + MARKDOWN_HELP)
+    body = markdown_field(help_text="What to do, in one or two sentences. " + MARKDOWN_HELP)
     is_step = models.BooleanField(
         "numbered step",
         default=True,
@@ -332,7 +351,7 @@ class ReliefTechnique(ArticlePart):
             "as another method."
         ),
     )
-    caution = MarkdownxField(
+    caution = markdown_field(
         blank=True,
         help_text="A warning shown with this technique, such as who should not try it.",
     )
@@ -359,7 +378,7 @@ class PreventionTip(ArticlePart):
     """Something a reader can do to make cramps less likely."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="prevention_tips")
-    body = MarkdownxField(help_text="The tip, in one or two sentences. " + MARKDOWN_HELP)
+    body = markdown_field(help_text="The tip, in one or two sentences. " + MARKDOWN_HELP)
 
     class Meta:
         ordering = ["article", "position"]
@@ -409,7 +428,7 @@ class Callout(ArticlePart):
         max_length=120,
         help_text="An action ending in “if:”, such as “See a doctor if:”.",
     )
-    body = MarkdownxField(
+    body = markdown_field(
         help_text=(
             "The signs, as a list starting each line with -. In an emergency card, do not "
             "add links: the page adds the emergency number. " + MARKDOWN_HELP
@@ -456,7 +475,7 @@ class Review(TimeStampedModel):
     reviewer_role = models.CharField(
         max_length=120, blank=True, help_text="Their role, such as “Consultant neurologist”."
     )
-    note = models.TextField(blank=True, help_text="What was checked or changed.")
+    note = models.TextField(blank=True, max_length=2000, help_text="What was checked or changed.")
 
     class Meta:
         ordering = ["article", "-reviewed_on", "-id"]

@@ -39,9 +39,11 @@ def _release():
 
 
 GENERATION_KEY = f"pages:generation:{_release()}"
-# Only these query parameters make a page of its own worth storing; any other query string
-# (tracking tags, cache-busters, searches) is served fresh and never fills the cache.
-STORED_QUERY_PARAMETERS = {"page", "p"}
+# Only the views that page their content make a page per query string worth storing, by
+# their own parameter and page numbers as they write them (past the last page is a 404).
+# Any other query string (tracking tags, cache-busters, searches, ?p= on an article,
+# padded numbers) is served fresh and never fills the cache.
+PAGED_VIEWS = {"articles:index": "page", "sitemap_section": "p"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers that belong to one response, not to the page; everything else (the security
 # headers of the middleware inside this one included) is replayed as it was sent.
@@ -67,11 +69,26 @@ def page_key(request):
     return f"page:{encoding}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
+def is_stored_variant(request):
+    if not request.GET:
+        return True
+    match = request.resolver_match
+    parameter = PAGED_VIEWS.get(match.view_name if match else None)
+    numbers = request.GET.getlist(parameter) if parameter else []
+    return (
+        list(request.GET) == [parameter]
+        and len(numbers) == 1
+        and numbers[0].isascii()
+        and numbers[0].isdigit()
+        and not numbers[0].startswith("0")
+    )
+
+
 def is_shareable(request, response):
     """Only a public page, the same for every reader, may be stored."""
     return (
         request.method == "GET"
-        and set(request.GET) <= STORED_QUERY_PARAMETERS
+        and is_stored_variant(request)
         and response.status_code == 200
         and not response.streaming
         and not response.cookies

@@ -1,7 +1,6 @@
 """schema.org JSON-LD for an article page, built from the fields the reader sees."""
 
 import json
-import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,7 +11,7 @@ from articles.markdown import markdown_to_text
 
 # Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.+)$", re.MULTILINE)
+BULLETS = ("- ", "* ", "+ ", "-\t", "*\t", "+\t")
 
 
 def article_graph(article, absolute_url):
@@ -70,13 +69,27 @@ def medical_condition(article):
     signs = [
         {"@type": "MedicalSignOrSymptom", "name": markdown_to_text(item)}
         for callout in article.callouts.all()
-        for item in LIST_ITEM.findall(callout.body)
+        for item in list_items(callout.body)
     ]
     for key, values in (("cause", causes), ("possibleTreatment", treatments),
                         ("signOrSymptom", signs)):  # fmt: skip
         if values:
             condition[key] = values
     return condition
+
+
+def list_items(markdown):
+    """The text of each bulleted line of a Markdown list, in order.
+
+    A scan line by line, not a regular expression, so that its time grows only with the
+    length of the text, whatever the text holds.
+    """
+    items = []
+    for line in markdown.splitlines():
+        line = line.strip()
+        if line.startswith(BULLETS) and line[2:].strip():
+            items.append(line[2:].strip())
+    return items
 
 
 def json_ld_script(data):
