@@ -5,6 +5,7 @@ Needs Debian's nginx and openssl (CI installs nginx); without nginx this skips w
 instruction, except in CI, where it fails.
 """
 
+import base64
 import html
 import os
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django_otp.oath import totp
 
 from tests import servers
 from tests.html_forms import form_fields
@@ -90,6 +92,15 @@ class Browser:
         )
         assert status == 302, "sign-in failed"
 
+    def set_up_two_step_sign_in(self):
+        """What a superuser does on first sign-in: add the key to an app, give its code."""
+        _, _, page = self.request("/admin/two-step-sign-in/")
+        key = re.search(r'class="two-factor__secret">([A-Z2-7 ]+)<', page).group(1)
+        code = totp(base64.b32decode(key.replace(" ", "")))
+        fields = dict(form_fields(page, "two-factor-form"))
+        status, _, _ = self.request("/admin/two-step-sign-in/", {**fields, "token": f"{code:06d}"})
+        assert status == 302, "two-step sign-in was not set up"
+
 
 def via_nginx(port, path):
     context = ssl.create_default_context()
@@ -160,6 +171,8 @@ def test_two_app_servers_behind_nginx_share_database_and_cache(tmp_path, scratch
             # An editor saves through the first app server ...
             editor = Browser(first, "https://localhost")
             editor.sign_in("editor", PASSWORD)
+            assert editor.request("/admin/")[1]["Location"].endswith("/admin/two-step-sign-in/")
+            editor.set_up_two_step_sign_in()
             _, _, form = editor.request("/admin/articles/article/1/change/")
             fields = form_fields(form, "article_form")
             fields = [
