@@ -12,9 +12,10 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles import search
-from articles.editorial import care_card_problems
+from articles.editorial import care_card_problems, claim_problems
 from articles.forms import (
     ArticleAdminForm,
+    ClaimForm,
     PositionedForm,
     PositionedInlineFormSet,
     ReviewFormSet,
@@ -35,7 +36,7 @@ from articles.querysets import review_due_date
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 # Fields whose change readers see; publishing dates and bookkeeping are not content.
-CONTENT_FIELDS = {"title", "summary", "lead", "condition_name"}
+CONTENT_FIELDS = {"title", "summary", "lead", "condition_name", "quick_help_warning"}
 
 
 class CauseFormSet(PositionedInlineFormSet):
@@ -59,25 +60,38 @@ class SectionInline(PartInline):
     fields = ["position", "heading", "body", "appendix"]
 
 
-class CauseInline(PartInline):
+class ClaimInline(PartInline):
+    """A part that makes a claim, with ticks for the article's sources that back it."""
+
+    form = ClaimForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A fresh form class per request, so narrowing its field touches no other request.
+        sources = formset.form.base_fields["backed_by"]
+        sources.queryset = obj.sources.all() if obj else Source.objects.none()
+        return formset
+
+
+class CauseInline(ClaimInline):
     model = Cause
     formset = CauseFormSet
-    fields = ["group", "position", "name", "body"]
+    fields = ["group", "position", "name", "body", "backed_by"]
 
 
-class ReliefTechniqueInline(PartInline):
+class ReliefTechniqueInline(ClaimInline):
     model = ReliefTechnique
-    fields = ["position", "is_step", "body", "caution"]
+    fields = ["position", "is_step", "is_quick_help", "body", "caution", "evidence", "backed_by"]
 
 
-class PreventionTipInline(PartInline):
+class PreventionTipInline(ClaimInline):
     model = PreventionTip
-    fields = ["position", "body"]
+    fields = ["position", "body", "caution", "evidence", "backed_by"]
 
 
-class CalloutInline(PartInline):
+class CalloutInline(ClaimInline):
     model = Callout
-    fields = ["position", "level", "title", "heading", "body"]
+    fields = ["position", "level", "title", "heading", "body", "backed_by"]
     classes = []
     verbose_name = "care card"
     verbose_name_plural = "care cards (when to get help)"
@@ -100,6 +114,19 @@ class SourceInline(PartInline):
     model = Source
     fields = ["position", "title", "publisher", "url", "accessed_on"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class UnsourcedClaimsFilter(admin.SimpleListFilter):
+    title = "sources"
+    parameter_name = "sources"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Something cites no source")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.with_unsourced_claims()
+        return queryset
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -128,7 +155,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 class ArticleAdmin(ArticleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state", "last_reviewed", "review_due", "updated_at"]
-    list_filter = ["status", ReviewDueFilter, "updated_at"]
+    list_filter = ["status", ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["related_articles"]
@@ -136,6 +163,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
     formfield_overrides = MARKDOWN_WIDGETS
     fieldsets = [
         ("Content", {"fields": ["title", "summary", "lead", "condition_name"]}),
+        ("“During a cramp” box", {"fields": ["quick_help_warning", "is_home_help"]}),
         (
             "Publishing",
             {"fields": ["status", "publish_at", "unpublish_at", "slug", "revision_comment"]},
@@ -260,7 +288,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
         ):
             article.mark_content_changed()
         search.reindex([article])
-        for problem in care_card_problems(article.callouts.all()):
+        for problem in [*care_card_problems(article.callouts.all()), *claim_problems(article)]:
             self.message_user(request, problem, messages.WARNING)
         # Publishing dates, slugs and related links change pages too: every save counts.
         invalidate_pages()

@@ -3,7 +3,7 @@
 import textstat
 
 from articles.markdown import markdown_to_text
-from articles.models import Callout
+from articles.models import CLAIM_MODELS, Callout, PreventionTip, ReliefTechnique
 
 READING_AGE_AIM = (9, 14)
 # Below this many words a reading age says more about chance than about the text.
@@ -42,3 +42,26 @@ def care_card_problems(callouts):
                 "Use one card of each level and put all its signs in one list."
             )
     return problems
+
+
+def claim_problems(article):
+    """Claims readers cannot check: no source cited, or advice without an evidence label."""
+    problems = []
+    for model in CLAIM_MODELS:
+        kind = model._meta.verbose_name
+        for claim in model.objects.filter(article=article, source_ids=[]):
+            problems.append(f"The {kind} “{claim_name(claim)}” cites no source. Tick its sources.")
+    for model in (ReliefTechnique, PreventionTip):
+        kind = model._meta.verbose_name
+        for claim in model.objects.filter(article=article, evidence=""):
+            problems.append(
+                f"The {kind} “{claim_name(claim)}” has no evidence label. Choose one, so "
+                "readers know how well it is supported."
+            )
+    return problems
+
+
+def claim_name(claim):
+    name = getattr(claim, "name", "") or getattr(claim, "heading", "") or claim.body
+    text = markdown_to_text(name)
+    return text if len(text) <= 60 else text[:57].rstrip() + "…"

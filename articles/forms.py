@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.models import Article, Review
+from articles.models import SOURCES_HELP, Article, Review, Source
 from articles.querysets import MAX_POSITION
 
 
@@ -96,6 +96,36 @@ class PositionedInlineFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
+class SourceChoiceField(forms.ModelMultipleChoiceField):
+    """Ticks for the article's sources, numbered as readers see them."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, source):
+        return f"{source.position}. {source}"
+
+
+class ClaimForm(PositionedForm):
+    """A cause, technique, tip or care card, with ticks for the sources that back it."""
+
+    backed_by = SourceChoiceField(
+        queryset=Source.objects.none(),
+        required=False,
+        label="sources",
+        help_text=SOURCES_HELP,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("backed_by", self.instance.source_ids)
+
+    def clean(self):
+        cleaned = super().clean()
+        sources = cleaned.get("backed_by") or []
+        self.instance.source_ids = sorted(source.pk for source in sources)
+        return cleaned
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form: publishing dates, a revision comment, and no lost concurrent edits."""
 
@@ -110,7 +140,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "summary", "lead", "condition_name", "status", "publish_at",
-            "unpublish_at", "slug", "review_due_on", "related_articles",
+            "unpublish_at", "slug", "review_due_on", "related_articles", "quick_help_warning",
+            "is_home_help",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

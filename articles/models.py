@@ -46,6 +46,45 @@ def position_field():
     )
 
 
+class Evidence(models.TextChoices):
+    """How well a piece of advice is supported, in words readers understand."""
+
+    RECOMMENDED = "recommended", "Recommended by the NHS or NICE"
+    MAY_HELP = "may_help", "May help"
+    NO_GOOD_EVIDENCE = "no_good_evidence", "No good evidence"
+    NOT_ADVISED = "not_advised", "Not advised"
+
+
+EVIDENCE_HELP = "How well its sources support this advice. Readers see the label next to it."
+SOURCES_HELP = (
+    "The sources (listed at the end of this page) that back this. Save new sources first; "
+    "they then appear here."
+)
+
+
+def evidence_field():
+    return models.CharField(
+        max_length=20, blank=True, choices=Evidence.choices, help_text=EVIDENCE_HELP
+    )
+
+
+def sources_field():
+    # The ids of the article's sources, on the claim's own row rather than in a join
+    # table: the page then draws every claim's sources from the sources it already
+    # fetches, within its fixed query budget, and a revision carries them with the row.
+    # The admin form offers only this article's sources; ids of deleted ones are skipped.
+    return models.JSONField("sources", default=list, blank=True, help_text=SOURCES_HELP)
+
+
+class CitesSources:
+    """A claim (cause, technique, tip or care card) whose sources readers can check."""
+
+    def cited_sources(self):
+        """Its sources, in the order of the article's list (no query once prefetched)."""
+        cited = set(self.source_ids)
+        return [source for source in self.article.sources.all() if source.pk in cited]
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +160,21 @@ class Article(TimeStampedModel):
             "such as “Night leg cramps”."
         ),
     )
+    quick_help_warning = models.CharField(
+        "warning in the “During a cramp” box",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "One line under the steps for readers whose pain may not be a cramp, such as "
+            "“If your calf is swollen, red or warm, it may be a blood clot.” Links to the "
+            "urgent and emergency cards follow it."
+        ),
+    )
+    is_home_help = models.BooleanField(
+        "show its “During a cramp” box on the home page",
+        default=False,
+        help_text="Only one article can do this.",
+    )
     related_articles = models.ManyToManyField(
         "self",
         blank=True,
@@ -150,6 +204,15 @@ class Article(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(publish_at__isnull=False),
                 name="article_published_has_go_live_time",
+            ),
+            models.UniqueConstraint(
+                fields=["is_home_help"],
+                condition=models.Q(is_home_help=True),
+                name="article_one_home_help",
+                violation_error_message=(
+                    "Another article already shows its box on the home page. Untick it "
+                    "there first."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(unpublish_at__isnull=True)
@@ -204,6 +267,19 @@ class Article(TimeStampedModel):
 
     # The lists below filter prefetched rows (see ArticleQuerySet.with_parts), so the page
     # costs no query per list.
+
+    def quick_help_steps(self):
+        """The relief steps editors chose for the "During a cramp" box, in order."""
+        return [t for t in self.relief_techniques.all() if t.is_quick_help]
+
+    def callout_of_level(self, level):
+        return next((c for c in self.callouts.all() if c.level == level), None)
+
+    def urgent_callout(self):
+        return self.callout_of_level(Callout.Level.URGENT)
+
+    def emergency_callout(self):
+        return self.callout_of_level(Callout.Level.EMERGENCY)
 
     def everyday_causes(self):
         return [c for c in self.causes.all() if c.group == Cause.Group.EVERYDAY]
@@ -304,7 +380,7 @@ class Section(ArticlePart):
         return render_markdown(self.body)
 
 
-class Cause(ArticlePart):
+class Cause(CitesSources, ArticlePart):
     """Something that can bring on the condition, in one of two groups."""
 
     class Group(models.TextChoices):
@@ -320,6 +396,7 @@ class Cause(ArticlePart):
     )
     name = models.CharField(max_length=120, help_text="A short name, such as “Dehydration”.")
     body = markdown_field(help_text="One or two plain sentences. " + MARKDOWN_HELP)
+    source_ids = sources_field()
 
     class Meta:
         ordering = ["article", "group", "position"]
@@ -336,7 +413,7 @@ class Cause(ArticlePart):
         return render_markdown(self.body)
 
 
-class ReliefTechnique(ArticlePart):
+class ReliefTechnique(CitesSources, ArticlePart):
     """Something a reader can do during a cramp, with a caution where one is needed."""
 
     article = models.ForeignKey(
@@ -355,6 +432,13 @@ class ReliefTechnique(ArticlePart):
         blank=True,
         help_text="A warning shown with this technique, such as who should not try it.",
     )
+    evidence = evidence_field()
+    is_quick_help = models.BooleanField(
+        "in the “During a cramp” box",
+        default=False,
+        help_text="Ticked: also shown, in order, in the box at the top of the page.",
+    )
+    source_ids = sources_field()
 
     class Meta:
         ordering = ["article", "position"]
@@ -374,11 +458,17 @@ class ReliefTechnique(ArticlePart):
         return render_markdown(self.caution)
 
 
-class PreventionTip(ArticlePart):
+class PreventionTip(CitesSources, ArticlePart):
     """Something a reader can do to make cramps less likely."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="prevention_tips")
     body = markdown_field(help_text="The tip, in one or two sentences. " + MARKDOWN_HELP)
+    caution = markdown_field(
+        blank=True,
+        help_text="A warning shown with this tip, such as who should not follow it.",
+    )
+    evidence = evidence_field()
+    source_ids = sources_field()
 
     class Meta:
         ordering = ["article", "position"]
@@ -394,8 +484,11 @@ class PreventionTip(ArticlePart):
     def rendered_body(self):
         return render_markdown(self.body)
 
+    def rendered_caution(self):
+        return render_markdown(self.caution)
 
-class Callout(ArticlePart):
+
+class Callout(CitesSources, ArticlePart):
     """A "get help" care card in the NHS pattern: non-urgent, urgent or emergency."""
 
     class Level(models.TextChoices):
@@ -434,6 +527,7 @@ class Callout(ArticlePart):
             "add links: the page adds the emergency number. " + MARKDOWN_HELP
         )
     )
+    source_ids = sources_field()
 
     class Meta:
         ordering = ["article", "position"]
@@ -532,3 +626,5 @@ class SlugRedirect(models.Model):
 
 # The ordered parts of an article, each edited inline on its page.
 PART_MODELS = [Section, Cause, ReliefTechnique, PreventionTip, Callout, Source]
+# The parts that make a claim readers should be able to check, each citing its sources.
+CLAIM_MODELS = [Cause, ReliefTechnique, PreventionTip, Callout]

@@ -1,5 +1,8 @@
 """Named reads of the article models: views, feeds and sitemaps use only these."""
 
+import functools
+import operator
+
 from django.db import models
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -95,6 +98,29 @@ class ArticleQuerySet(models.QuerySet):
             "sections", "causes", "relief_techniques", "prevention_tips", "callouts",
             "reviews", "sources", published_related,
         )  # fmt: skip
+
+    def with_quick_help(self):
+        """What the "During a cramp" box draws: the steps and the care cards it links to."""
+        return self.prefetch_related("relief_techniques", "callouts")
+
+    def home_help(self):
+        """The article whose "During a cramp" box the home page shows, if any."""
+        return self.filter(is_home_help=True).first()
+
+    def with_unsourced_claims(self):
+        """Articles with a cause, technique, tip or care card that cites no source."""
+        unsourced = [
+            models.Exists(
+                relation.rel.related_model.objects.filter(
+                    article=models.OuterRef("pk"), source_ids=[]
+                )
+            )
+            for relation in (
+                self.model.causes, self.model.relief_techniques,
+                self.model.prevention_tips, self.model.callouts,
+            )
+        ]  # fmt: skip
+        return self.filter(functools.reduce(operator.or_, unsourced))
 
 
 class PartQuerySet(models.QuerySet):

@@ -45,6 +45,17 @@ def article_graph(article, absolute_url):
         }
     if article.condition_name:
         web_page["about"] = medical_condition(article)
+    citations = [
+        {
+            "@type": "CreativeWork",
+            "name": source.title,
+            "url": source.url,
+            "publisher": {"@type": "Organization", "name": source.publisher},
+        }
+        for source in article.sources.all()
+    ]
+    if citations:
+        web_page["citation"] = citations
     breadcrumbs = {
         "@type": "BreadcrumbList",
         "@id": f"{page}#breadcrumb",

@@ -45,6 +45,7 @@ class ArticleListView(PageMetaMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["home_help"] = Article.objects.published().with_quick_help().home_help()
         page = context["page_obj"]
         if page.number > 1:
             # Each page of the list is its own page for search engines.
