@@ -81,6 +81,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cramps.urls"
+# An article's change page posts one field per box and per ticked source: a long article
+# passes Django's default of 1,000, which would refuse the save and lose the editor's work.
+# Each box is itself capped (articles.markdown), so the request stays bounded.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 WSGI_APPLICATION = "cramps.wsgi.application"
 
 TEMPLATES = [
