@@ -1,11 +1,18 @@
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from reversion.models import Version
 
-from articles.management.commands.seed_if_empty import SEED_FIXTURES
-from articles.models import PART_MODELS, Article, Callout, Review
+from articles.management.commands.seed_if_empty import (
+    ORIGINAL_COMMENT,
+    ORIGINAL_FIXTURE,
+    SEED_COMMENTS,
+    SEED_FIXTURES,
+)
+from articles.models import PART_MODELS, Article, Callout, Review, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +26,8 @@ def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_every_fixture_is_launch_content():
-    assert sorted(SEED_FIXTURES) == FIXTURES
+def test_every_fixture_is_launch_content_or_its_history():
+    assert sorted([*SEED_FIXTURES, ORIGINAL_FIXTURE]) == FIXTURES
 
 
 def test_the_launch_fixtures_load_in_order_and_link_up(launch_content):
@@ -100,3 +107,27 @@ def test_seed_if_empty_never_overwrites_an_editors_work(seed_article):
     seed_article.refresh_from_db()
     assert seed_article.title == "Edited by an editor"
     assert counts() == before
+
+
+def words(text):
+    # Line breaks, indents and blank lines are layout; the words and numbers are the text.
+    return re.findall(r"\w+", text)
+
+
+def test_the_launch_article_keeps_the_clients_text_whole_as_its_first_revision(launch_content):
+    client_text = (Path(__file__).parent / "data" / "night-calf-cramps.txt").read_text()
+    versions = Version.objects.get_for_object(launch_content[0]).order_by("pk")
+
+    first, latest = versions[0], versions.last()
+    assert first.revision.comment == ORIGINAL_COMMENT
+    assert latest.revision.comment == SEED_COMMENTS["night-calf-cramps"]
+    assert len(versions) == 2
+    article = first.field_dict
+    sections = sorted(
+        (v.field_dict for v in first.revision.version_set.get_for_model(Section)),
+        key=lambda section: section["position"],
+    )
+    original = [article["title"], article["lead"]]
+    for section in sections:
+        original += [section["heading"], section["body"]]
+    assert words("\n".join(original)) == words(client_text)

@@ -1,10 +1,23 @@
+import reversion
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from articles.models import Article
+from articles.models import PART_MODELS, Article
 
-# The launch content, in the order it must load (the second links to the first).
+# The client's article exactly as supplied: the first revision in its history.
+ORIGINAL_FIXTURE = "night-calf-cramps-original"
+ORIGINAL_COMMENT = "The client's original text, as supplied"
+# The launch content readers see, in the order it must load (the second links to the first).
 SEED_FIXTURES = ["night-calf-cramps", "cramp-or-something-else"]
+SEED_COMMENTS = {
+    "night-calf-cramps": (
+        "A plain-English edit of the client's text: every point kept, medical errors "
+        "corrected, relief steps in order of what helps most, each claim labelled with its "
+        "evidence and its sources"
+    ),
+    "cramp-or-something-else": "Launch version",
+}
 
 
 class Command(BaseCommand):
@@ -16,5 +29,20 @@ class Command(BaseCommand):
                 "Articles already exist; the seed was not loaded, so no edit is lost."
             )
             return
-        call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
-        call_command("rebuild_search_index", verbosity=options["verbosity"])
+        verbosity = options["verbosity"]
+        with transaction.atomic():
+            self.load_revision(ORIGINAL_FIXTURE, "night-calf-cramps", ORIGINAL_COMMENT, verbosity)
+            # The edit reorganises the text into lists, so the original's parts make way.
+            for part in PART_MODELS:
+                part.objects.all().delete()
+            for fixture in SEED_FIXTURES:
+                # Each launch fixture is named after its article's address.
+                self.load_revision(fixture, fixture, SEED_COMMENTS[fixture], verbosity)
+        call_command("rebuild_search_index", verbosity=verbosity)
+
+    def load_revision(self, fixture, slug, comment, verbosity):
+        """Load a fixture and record the article it holds, with all its parts, as a revision."""
+        with reversion.create_revision():
+            call_command("loaddata", fixture, verbosity=verbosity)
+            reversion.add_to_revision(Article.objects.get(slug=slug))
+            reversion.set_comment(comment)
