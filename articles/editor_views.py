@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from articles.editorial import READING_AGE_AIM, reading_age
 from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
+from articles.signin import needs_second_factor
 
 # The real image format decides the stored extension, never the uploaded name.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "MPO": "jpg"}  # MPO: phone cameras' JPEG
@@ -43,6 +44,8 @@ def editors_only(max_bytes):
                 and any(user.has_perm(permission) for permission in EDITOR_PERMISSIONS)
             ):
                 return HttpResponseForbidden("Only signed-in editors can use this.")
+            if needs_second_factor(user) and not user.is_verified():
+                return HttpResponseForbidden("Finish two-step sign-in first.")
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

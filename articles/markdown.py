@@ -58,18 +58,32 @@ def markdown_problem(text):
 
 
 def _nesting(line):
-    """How deep a line sits: four spaces or a tab per list level, plus each quote mark."""
-    width = quotes = 0
-    for character in line:
+    """How deep a line starts: four spaces or a tab a level, and each quote mark or list
+    marker before its text ("- - 1. x" opens three lists on one line). One pass."""
+    width = depth = i = 0
+    while i < len(line):
+        character = line[i]
         if character == " ":
             width += 1
         elif character == "\t":
             width += 4
         elif character == ">":
-            quotes += 1
+            depth += 1
+        elif character in "-*+" and line[i + 1 : i + 2] in (" ", "\t"):
+            depth += 1
+            i += 1
+        elif character.isdigit():
+            end = i
+            while end < len(line) and line[end].isdigit():
+                end += 1
+            if not (line[end : end + 1] in (".", ")") and line[end + 1 : end + 2] in (" ", "\t")):
+                break
+            depth += 1
+            i = end + 1
         else:
             break
-    return width // 4 + quotes
+        i += 1
+    return width // 4 + depth
 
 
 def render_markdown(text):

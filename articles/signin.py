@@ -35,8 +35,16 @@ class SignInLockout(AxesDatabaseHandler):
     """
 
     def is_locked(self, request, credentials=None):
-        if super().is_locked(request, credentials):
-            return True
+        return super().is_locked(request, credentials) or self.account_locked(request, credentials)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        # axes flags a lockout only by its own count; the account's earns the same answer.
+        if request is not None and self.account_locked(request, credentials):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+    def account_locked(self, request, credentials):
         username = get_client_username(request, credentials)
         if not username:
             return False
