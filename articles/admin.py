@@ -226,6 +226,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_view(self, request, object_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
         article = self.article_or_404(request, object_id)
         if article.status == Article.Status.PUBLISHED:
             self.message_user(

@@ -51,7 +51,13 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
             reversion.set_comment(comment)
 
     def article_or_404(self, request, object_id):
-        """The article of an admin URL; a malformed or unknown id is a 404, never a 500."""
+        """The article of an admin URL; a malformed or unknown id is a 404, never a 500.
+
+        Someone without any right on articles gets a 403 first, whatever the id, so that
+        these pages never tell them which articles exist.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404("No such article.")
@@ -90,6 +96,8 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         # single parts included, around every rule of revision_view below. Here it recovers
         # only what it is named for: the last version of a deleted article (always a draft,
         # as published articles cannot be deleted).
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
         version = Version.objects.get_deleted(self.model).filter(pk=version_id).first()
         if version is None:
             raise Http404("Only a deleted article can be recovered here.")

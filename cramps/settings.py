@@ -261,5 +261,7 @@ PUBLIC_CACHE_SECONDS = 300
 SITE_NAME = os.environ.get("CRAMPS_SITE_NAME", "Night Cramps")
 # The number the emergency care card tells readers to call (112 works across the EU).
 EMERGENCY_NUMBER = os.environ.get("CRAMPS_EMERGENCY_NUMBER", "112")
-# Two-step sign-in (django-otp): the name authenticator apps show for the account.
+# Two-step sign-in (django-otp): the name authenticator apps show for the account. Nobody,
+# superusers included, can read another person's secret key or its QR code in the admin.
 OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

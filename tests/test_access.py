@@ -1,0 +1,769 @@
+"""Every admin and editor URL, for every role and method: the answer it must give.
+
+MATRIX has one entry per URL pattern the URLconf exposes, the libraries' included, so a
+pattern that arrives without an entry fails the first test. Each entry lists the real URLs
+the pattern is tried at and, for each, a rule giving every role's answer to GET and POST.
+A refusal must also change nothing, and no answer to someone without rights on articles
+may show an unpublished article.
+"""
+
+import copy
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+from urllib.parse import urlencode, urlsplit
+from uuid import uuid4
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, reverse
+from django.urls.resolvers import URLResolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
+from reversion.models import Version
+
+from articles.models import Article, Review
+from tests.accounts import signed_in
+from tests.admin_forms import change_form_data, inline_prefix
+from tests.conftest import PROXIED_HTTPS, SEED_SLUG
+from tests.factories import ArticleFactory
+
+ANONYMOUS = "anonymous"
+MEMBER = "signed_in_not_staff"
+STAFF = "staff_without_permissions"
+EDITOR = "editor"
+REVIEWER = "clinical_reviewer"
+SUPERUSER = "superuser"
+PENDING = "superuser_before_second_step"
+ROLES = [ANONYMOUS, MEMBER, STAFF, EDITOR, REVIEWER, SUPERUSER, PENDING]
+METHODS = ["GET", "POST"]
+
+# What each role may do: enter the admin, work on articles, record clinical reviews,
+# manage accounts (users, groups, sign-in records, authenticator apps).
+ADMIN, ARTICLES, CLINICAL, ACCOUNTS = "admin", "articles", "clinical", "accounts"
+RIGHTS = {
+    ANONYMOUS: set(),
+    MEMBER: set(),
+    STAFF: {ADMIN},
+    EDITOR: {ADMIN, ARTICLES},
+    REVIEWER: {ADMIN, ARTICLES, CLINICAL},
+    SUPERUSER: {ADMIN, ARTICLES, CLINICAL, ACCOUNTS},
+    PENDING: set(),  # nothing until the second step
+}
+MISSING_PK = 987654
+
+
+class Answer(NamedTuple):
+    status: int
+    to: str | None = None  # the path a redirect must point to; None: anywhere
+    changes_nothing: bool = False  # a refusal answered with a page or a redirect
+
+    def __str__(self):
+        return f"{self.status} to {self.to}" if self.to else str(self.status)
+
+    @property
+    def refuses(self):
+        return (
+            self.changes_nothing
+            or self.status in (403, 404, 405)
+            or self.to in (reverse("admin:login"), reverse("admin:two_factor"))
+        )
+
+
+OK = Answer(200)
+FORBIDDEN = Answer(403)
+NOT_FOUND = Answer(404)
+NOT_ALLOWED = Answer(405)
+
+
+def redirect(to, changes_nothing=False):
+    return Answer(302, to, changes_nothing)
+
+
+def sent_back_to(name, *args):
+    """A refusal by redirect, with a message saying why; nothing changes."""
+    return redirect(reverse(f"admin:{name}", args=args), changes_nothing=True)
+
+
+# Rules: each gives the Answer for (role, method).
+
+
+def admin_gate(role):
+    """The admin's answer before it looks at rights: sign in first, then the second step."""
+    if role in (ANONYMOUS, MEMBER):
+        return redirect(reverse("admin:login"))
+    if role == PENDING:
+        return redirect(reverse("admin:two_factor"))
+    return None
+
+
+def admin_page(need, get=OK, post=OK, without=FORBIDDEN):
+    """Past the gate, `get` and `post` for those with the right `need`, else `without`.
+
+    `get` and `post` may instead be functions of the role, where a further right matters."""
+
+    def rule(role, method):
+        gated = admin_gate(role)
+        if gated:
+            return gated
+        if need not in RIGHTS[role]:
+            return without
+        answer = get if method == "GET" else post
+        return answer(role) if callable(answer) else answer
+
+    return rule
+
+
+def no_such_object(need, holders=NOT_FOUND):
+    """A URL naming no such object: rights are checked first, so that staff without them
+    learn nothing about what exists."""
+    return admin_page(need, holders, holders)
+
+
+def clinical_only(allowed, refused):
+    return lambda role: allowed if CLINICAL in RIGHTS[role] else refused
+
+
+def same_for_everyone(get, post):
+    return lambda role, method: get if method == "GET" else post
+
+
+def editor_endpoint(role, method):
+    """markdownx's preview and upload: called by the editor's script, so a plain 403 (no
+    sign-in page) to anyone who may not write articles or has not finished signing in."""
+    if ARTICLES not in RIGHTS[role]:
+        return FORBIDDEN
+    return OK if method == "POST" else NOT_ALLOWED
+
+
+def autocomplete(need):
+    """Search results of a model, for those who may view it; Django refuses any method but
+    GET before it looks at rights."""
+    search = admin_page(need)
+
+    def rule(role, method):
+        if method == "POST":
+            return admin_gate(role) or NOT_ALLOWED
+        return search(role, method)
+
+    return rule
+
+
+def two_factor_page(role, method):
+    # Open to all staff: required for some, anyone may turn it on. The POST sends a wrong
+    # code, and the page comes back with an error.
+    if role in (ANONYMOUS, MEMBER):
+        return redirect(reverse("admin:login"))
+    return OK
+
+
+def login_page(role, method):
+    # Django sends anyone already in the admin on to it; a wrong password is refused on
+    # the sign-in page itself.
+    if method == "GET" and (ADMIN in RIGHTS[role] or role == PENDING):
+        return redirect(reverse("admin:index"))
+    return OK
+
+
+def logout_page(role, method):
+    # Django's admin sends someone not signed in to its index (which asks them to sign
+    # in); signing out is a POST, allowed before the second step too.
+    if role in (ANONYMOUS, MEMBER):
+        return sent_back_to("index")
+    return OK if method == "POST" else NOT_ALLOWED
+
+
+@dataclass
+class Case:
+    """A real URL of a pattern, the rule for its answers, and what a POST sends."""
+
+    path: str
+    rule: Callable[[str, str], Answer]
+    data: dict | Callable[[], dict] = field(default_factory=dict)
+
+    def payload(self):
+        return self.data() if callable(self.data) else self.data
+
+
+def url(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+def with_query(path, **query):
+    return f"{path}?{urlencode(query)}"
+
+
+def moved_to(path):
+    """Django's old change address: a redirect for all staff, as the new one asks for rights."""
+    return admin_page(ADMIN, redirect(path), redirect(path))
+
+
+YES = {"post": "yes"}
+NEW_PASSWORD = "A-new-long-password-2026"
+
+
+def bulk_delete(obj):
+    """The changelist's delete action on `obj`, confirmed."""
+    return {"action": "delete_selected", "_selected_action": [obj.pk], **YES}
+
+
+def model_admin(app, model, need, target, *, can_add=True):
+    """The six patterns of a Django ModelAdmin, tried on the object `target(world)`.
+
+    POSTs send what would succeed for someone with the right: the bulk delete, the
+    unchanged change form, the delete confirmation; the add form goes back empty."""
+    name = f"{app}_{model}"
+    route = f"admin/{app}/{model}/"
+
+    def listed():
+        return redirect(url(f"{name}_changelist"))
+
+    return {
+        (route, f"admin:{name}_changelist"): lambda w: [
+            Case(
+                url(f"{name}_changelist"), admin_page(need, post=listed()), bulk_delete(target(w))
+            )
+        ],
+        (f"{route}add/", f"admin:{name}_add"): lambda w: [
+            Case(url(f"{name}_add"), admin_page(need), lambda: w.form(url(f"{name}_add")))
+            if can_add
+            else Case(url(f"{name}_add"), admin_page(need, FORBIDDEN, FORBIDDEN))
+        ],
+        (f"{route}<path:object_id>/history/", f"admin:{name}_history"): lambda w: [
+            Case(url(f"{name}_history", target(w).pk), admin_page(need))
+        ],
+        (f"{route}<path:object_id>/delete/", f"admin:{name}_delete"): lambda w: [
+            Case(url(f"{name}_delete", target(w).pk), admin_page(need, post=listed()), YES)
+        ],
+        (f"{route}<path:object_id>/change/", f"admin:{name}_change"): lambda w: [
+            Case(
+                url(f"{name}_change", target(w).pk),
+                admin_page(need, post=listed()),
+                lambda: w.form(url(f"{name}_change", target(w).pk)),
+            )
+        ],
+        (f"{route}<path:object_id>/", None): lambda w: [
+            Case(f"/{route}{target(w).pk}/", moved_to(url(f"{name}_change", target(w).pk)))
+        ],
+    }
+
+
+MATRIX = {
+    # The admin site's own pages.
+    ("admin/two-step-sign-in/", "admin:two_factor"): lambda w: [
+        Case(url("two_factor"), two_factor_page, {"token": "000000"})
+    ],
+    ("admin/", "admin:index"): lambda w: [Case(url("index"), admin_page(ADMIN))],
+    ("admin/login/", "admin:login"): lambda w: [
+        Case(url("login"), login_page, {"username": "superuser", "password": "not-the-password"})
+    ],
+    ("admin/logout/", "admin:logout"): lambda w: [Case(url("logout"), logout_page)],
+    # Everyone in the admin may change their own password; the wrong old one is refused.
+    ("admin/password_change/", "admin:password_change"): lambda w: [
+        Case(
+            url("password_change"),
+            admin_page(ADMIN),
+            {
+                "old_password": "wrong",
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        )
+    ],
+    ("admin/password_change/done/", "admin:password_change_done"): lambda w: [
+        Case(url("password_change_done"), admin_page(ADMIN, post=NOT_ALLOWED))
+    ],
+    # Through any field that points to a model: articles (an article's related articles)
+    # and users (an authenticator's owner).
+    ("admin/autocomplete/", "admin:autocomplete"): lambda w: [
+        Case(
+            with_query(url("autocomplete"), app_label=app, model_name=model, field_name=name),
+            autocomplete(need),
+        )
+        for app, model, name, need in (
+            ("articles", "article", "related_articles", ARTICLES),
+            ("otp_totp", "totpdevice", "user", ACCOUNTS),
+        )
+    ],
+    ("admin/jsi18n/", "admin:jsi18n"): lambda w: [
+        Case(url("jsi18n"), admin_page(ADMIN, post=NOT_ALLOWED))
+    ],
+    # "View on site" answers only those who may see the object: no draft's address for
+    # anyone else, not even whether it exists.
+    ("admin/r/<int:content_type_id>/<path:object_id>/", "admin:view_on_site"): lambda w: [
+        *(
+            Case(
+                url("view_on_site", w.article_type, article.pk),
+                admin_page(
+                    ARTICLES,
+                    redirect(article.get_absolute_url()),
+                    redirect(article.get_absolute_url()),
+                    without=NOT_FOUND,
+                ),
+            )
+            for article in (w.seed, w.draft)
+        ),
+        Case(
+            url("view_on_site", w.article_type, MISSING_PK),
+            admin_page(ADMIN, NOT_FOUND, NOT_FOUND),
+        ),
+    ],
+    # An app's index lists the models one has rights on; with none, there is no page.
+    ("admin/^(?P<app_label>auth|axes|otp_totp|articles)/$", "admin:app_list"): lambda w: [
+        Case(
+            reverse("admin:app_list", kwargs={"app_label": label}),
+            admin_page(ARTICLES if label == "articles" else ACCOUNTS, without=NOT_FOUND),
+        )
+        for label in ("auth", "axes", "otp_totp", "articles")
+    ],
+    ("admin/(?P<url>.*)$", None): lambda w: [
+        Case("/admin/no-such-page/", admin_page(ADMIN, NOT_FOUND, NOT_FOUND)),
+        Case(
+            "/admin/articles/article",
+            admin_page(
+                ADMIN,
+                Answer(301, url("articles_article_changelist")),
+                Answer(301, url("articles_article_changelist")),
+            ),
+        ),
+    ],
+    # Accounts: superusers only.
+    **model_admin("auth", "group", ACCOUNTS, lambda w: w.group),
+    **model_admin("auth", "user", ACCOUNTS, lambda w: w.target_user),
+    ("admin/auth/user/<id>/password/", "admin:auth_user_password_change"): lambda w: [
+        Case(
+            url("auth_user_password_change", w.target_user.pk),
+            admin_page(ACCOUNTS, post=redirect(url("auth_user_change", w.target_user.pk))),
+            {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+        ),
+        Case(url("auth_user_password_change", MISSING_PK), no_such_object(ACCOUNTS)),
+    ],
+    # Sign-in records are django-axes' to write, never added by hand.
+    **model_admin("axes", "accessattempt", ACCOUNTS, lambda w: w.attempt, can_add=False),
+    **model_admin("axes", "accesslog", ACCOUNTS, lambda w: w.access_log, can_add=False),
+    **model_admin("axes", "accessfailurelog", ACCOUNTS, lambda w: w.failure_log, can_add=False),
+    **model_admin("otp_totp", "totpdevice", ACCOUNTS, lambda w: w.device),
+    # An enrolled authenticator's secret is never shown again, to anyone: after a lost
+    # phone the device is deleted and a new one set up.
+    ("admin/otp_totp/totpdevice/<int:pk>/config/", "admin:otp_totp_totpdevice_config"): (
+        lambda w: [
+            Case(url("otp_totp_totpdevice_config", pk), admin_page(ACCOUNTS, FORBIDDEN, FORBIDDEN))
+            for pk in (w.device.pk, MISSING_PK)
+        ]
+    ),
+    ("admin/otp_totp/totpdevice/<int:pk>/qrcode/", "admin:otp_totp_totpdevice_qrcode"): (
+        lambda w: [
+            Case(url("otp_totp_totpdevice_qrcode", pk), admin_page(ACCOUNTS, FORBIDDEN, FORBIDDEN))
+            for pk in (w.device.pk, MISSING_PK)
+        ]
+    ),
+}
+
+# Articles: Editors, Clinical reviewers and superusers. The seed article is published,
+# the draft is not, and the deleted draft had a clinical review.
+ARTICLE = "admin/articles/article/"
+LIST = "articles_article_changelist"
+MATRIX |= {
+    (ARTICLE, f"admin:{LIST}"): lambda w: [
+        # A published article is never deleted, not even in bulk; a draft may be.
+        Case(url(LIST), admin_page(ARTICLES, post=FORBIDDEN), bulk_delete(w.seed)),
+        Case(url(LIST), admin_page(ARTICLES, post=redirect(url(LIST))), bulk_delete(w.draft)),
+    ],
+    (f"{ARTICLE}add/", "admin:articles_article_add"): lambda w: [
+        Case(
+            url("articles_article_add"),
+            admin_page(ARTICLES),
+            lambda: w.form(url("articles_article_add")),
+        )
+    ],
+    (f"{ARTICLE}<path:object_id>/change/", "admin:articles_article_change"): lambda w: [
+        Case(
+            url("articles_article_change", w.seed.pk),
+            admin_page(ARTICLES, post=redirect(url(LIST))),
+            lambda: w.form(url("articles_article_change", w.seed.pk)),
+        ),
+        # Adding a clinical review: Editors get the form back with an error.
+        Case(
+            url("articles_article_change", w.seed.pk),
+            admin_page(
+                ARTICLES,
+                post=clinical_only(redirect(url(LIST)), Answer(200, changes_nothing=True)),
+            ),
+            lambda: w.form_with_clinical_review(w.seed),
+        ),
+        Case(
+            url("articles_article_change", MISSING_PK),
+            no_such_object(ARTICLES, holders=sent_back_to("index")),
+        ),
+    ],
+    (f"{ARTICLE}<path:object_id>/delete/", "admin:articles_article_delete"): lambda w: [
+        # A published article sends its editors back to it, to unpublish it first.
+        Case(
+            url("articles_article_delete", w.seed.pk),
+            admin_page(
+                ARTICLES,
+                redirect(url("articles_article_change", w.seed.pk)),
+                sent_back_to("articles_article_change", w.seed.pk),
+            ),
+            YES,
+        ),
+        Case(
+            url("articles_article_delete", w.draft.pk),
+            admin_page(ARTICLES, post=redirect(url(LIST))),
+            YES,
+        ),
+        Case(url("articles_article_delete", MISSING_PK), no_such_object(ARTICLES), YES),
+    ],
+    (f"{ARTICLE}<path:object_id>/", None): lambda w: [
+        Case(f"/{ARTICLE}{w.seed.pk}/", moved_to(url("articles_article_change", w.seed.pk)))
+    ],
+    (f"{ARTICLE}<path:object_id>/preview/", "admin:articles_article_preview"): lambda w: [
+        *(
+            Case(url("articles_article_preview", article.pk), admin_page(ARTICLES))
+            for article in (w.seed, w.draft)
+        ),
+        Case(url("articles_article_preview", MISSING_PK), no_such_object(ARTICLES)),
+    ],
+    # History, comparisons, restores and recovery (django-reversion, -compare).
+    (f"{ARTICLE}<path:object_id>/history/", "admin:articles_article_history"): lambda w: [
+        Case(url("articles_article_history", w.seed.pk), admin_page(ARTICLES)),
+        Case(
+            url("articles_article_history", MISSING_PK),
+            no_such_object(ARTICLES, holders=sent_back_to("index")),
+        ),
+    ],
+    (f"{ARTICLE}<str:object_id>/history/compare/", "admin:articles_article_compare"): (
+        lambda w: [
+            Case(
+                with_query(url("articles_article_compare", article), **w.compared),
+                admin_page(ARTICLES) if article == w.seed.pk else no_such_object(ARTICLES),
+            )
+            for article in (w.seed.pk, MISSING_PK)
+        ]
+    ),
+    (f"{ARTICLE}^([^/]+)/history/(\\d+)/$", "admin:articles_article_revision"): lambda w: [
+        Case(
+            url("articles_article_revision", w.seed.pk, w.original.pk),
+            admin_page(ARTICLES, post=redirect(url(LIST))),
+            lambda: w.form(url("articles_article_revision", w.seed.pk, w.original.pk)),
+        ),
+        Case(url("articles_article_revision", w.seed.pk, MISSING_PK), no_such_object(ARTICLES)),
+        Case(
+            url("articles_article_revision", MISSING_PK, w.original.pk), no_such_object(ARTICLES)
+        ),
+    ],
+    (f"{ARTICLE}^recover/$", "admin:articles_article_recoverlist"): lambda w: [
+        Case(url("articles_article_recoverlist"), admin_page(ARTICLES))
+    ],
+    # Only Clinical reviewers may bring back an article with a clinical review; Editors are
+    # sent back to the list. Only a deleted article can be recovered.
+    (f"{ARTICLE}^recover/(\\d+)/$", "admin:articles_article_recover"): lambda w: [
+        Case(
+            url("articles_article_recover", w.deleted.pk),
+            admin_page(
+                ARTICLES,
+                clinical_only(OK, sent_back_to("articles_article_recoverlist")),
+                clinical_only(redirect(url(LIST)), sent_back_to("articles_article_recoverlist")),
+            ),
+            lambda: w.form(url("articles_article_recover", w.deleted.pk)),
+        ),
+        Case(url("articles_article_recover", w.original.pk), no_such_object(ARTICLES)),
+        Case(url("articles_article_recover", MISSING_PK), no_such_object(ARTICLES)),
+    ],
+}
+
+# The editor's Markdown endpoints (django-markdownx), mounted in cramps/urls.py.
+MATRIX |= {
+    ("markdownx/upload/", "markdownx_upload"): lambda w: [
+        Case(reverse("markdownx_upload"), editor_endpoint, lambda: {"image": png_upload()})
+    ],
+    ("markdownx/markdownify/", "markdownx_markdownify"): lambda w: [
+        Case(reverse("markdownx_markdownify"), editor_endpoint, {"content": "**Stretch**"})
+    ],
+}
+
+# Reader pages: the same for everyone, signed in or not. The class-based pages refuse a
+# POST; the others answer it as a GET, which is harmless: it changes nothing (checked
+# here), and the page cache keeps only answers to GET.
+READER = same_for_everyone(OK, NOT_ALLOWED)
+READ_ONLY = same_for_everyone(OK, Answer(200, changes_nothing=True))
+NO_PAGE = same_for_everyone(NOT_FOUND, NOT_ALLOWED)
+MATRIX |= {
+    ("", "articles:index"): lambda w: [Case(reverse("articles:index"), READER)],
+    ("diary/", "articles:diary"): lambda w: [Case(reverse("articles:diary"), READER)],
+    # A draft has no reader page, for editors neither: they have the preview.
+    ("articles/<slug:slug>/", "articles:article_detail"): lambda w: [
+        Case(reverse("articles:article_detail", args=[w.seed.slug]), READER),
+        Case(reverse("articles:article_detail", args=[w.draft.slug]), NO_PAGE),
+    ],
+    ("articles/<slug:slug>/bedside-card/", "articles:bedside_card"): lambda w: [
+        Case(reverse("articles:bedside_card", args=[w.seed.slug]), READER),
+        Case(reverse("articles:bedside_card", args=[w.draft.slug]), NO_PAGE),
+    ],
+    ("search/", "articles:search"): lambda w: [
+        Case(with_query(reverse("articles:search"), q="quinine"), READ_ONLY)
+    ],
+    ("feed/", "articles:feed"): lambda w: [Case(reverse("articles:feed"), READ_ONLY)],
+    ("sitemap.xml", "sitemap"): lambda w: [Case(reverse("sitemap"), READ_ONLY)],
+    ("sitemap-<section>.xml", "sitemap_section"): lambda w: [
+        Case(reverse("sitemap_section", args=["articles"]), READ_ONLY)
+    ],
+    ("robots.txt", "robots_txt"): lambda w: [Case(reverse("robots_txt"), READ_ONLY)],
+    ("healthz", "healthz"): lambda w: [Case(reverse("healthz"), READ_ONLY)],
+    ("readyz", "readyz"): lambda w: [Case(reverse("readyz"), READ_ONLY)],
+}
+if settings.SERVE_MEDIA:
+    # Development only: uploaded images, served by Django; this one was never uploaded.
+    MATRIX[(f"media/{settings.MARKDOWNX_MEDIA_PATH}<uuid:name>.<ext>", "upload")] = lambda w: [
+        Case(
+            reverse("upload", kwargs={"name": uuid4(), "ext": "png"}),
+            same_for_everyone(NOT_FOUND, NOT_FOUND),
+        )
+    ]
+
+
+def url_patterns(resolver=None, prefix="", namespace=""):
+    """Every pattern of the URLconf, as its full route and its namespaced name."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, prefix + str(pattern.pattern), inner)
+        else:
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield prefix + str(pattern.pattern), name
+
+
+def test_the_matrix_has_an_entry_for_every_url_pattern_and_no_other():
+    patterns = list(url_patterns())
+    unlisted = [pattern for pattern in patterns if pattern not in MATRIX]
+    gone = [key for key in MATRIX if key not in patterns]
+
+    assert not unlisted, f"URL patterns with no entry in MATRIX: {unlisted}"
+    assert not gone, f"MATRIX entries for patterns the URLconf no longer has: {gone}"
+
+
+# The world every URL is tried in: real users, articles, revisions and sign-in records,
+# made through the admin where the admin makes them.
+
+PASSWORD = "a-long-test-password-for-access"
+
+
+def png_upload():
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(image, "PNG")
+    return SimpleUploadedFile("photo.png", image.getvalue(), content_type="image/png")
+
+
+class World:
+    """Everyone in ROLES, signed in, and the objects the URLs name."""
+
+    def __init__(self):
+        self._pages = {}
+        users = get_user_model().objects
+        self.users = {
+            MEMBER: users.create_user("member", password=PASSWORD),
+            STAFF: users.create_user("staff", password=PASSWORD, is_staff=True),
+            EDITOR: users.create_user("editor", password=PASSWORD, is_staff=True),
+            REVIEWER: users.create_user("reviewer", password=PASSWORD, is_staff=True),
+            SUPERUSER: users.create_superuser("superuser", password=PASSWORD),
+            PENDING: users.create_superuser("pending", password=PASSWORD),
+        }
+        self.users[EDITOR].groups.add(Group.objects.get(name="Editors"))
+        self.users[REVIEWER].groups.add(Group.objects.get(name="Clinical reviewers"))
+        self.admin = signed_in(self.users[SUPERUSER])
+        self.clients = {role: self.sign_in(role) for role in ROLES}
+
+        self.target_user = users.create_user("target", password=PASSWORD)
+        self.group = Group.objects.get(name="Editors")
+        self.device = TOTPDevice.objects.get(user=self.users[SUPERUSER])
+        where = {"ip_address": "203.0.113.7", "user_agent": "Browser", "http_accept": "*/*"}
+        self.attempt = AccessAttempt.objects.create(
+            username="guesser", path_info="/admin/login/", get_data="", post_data="",
+            failures_since_start=1, **where,
+        )  # fmt: skip
+        self.access_log = AccessLog.objects.create(
+            username="editor", path_info="/admin/login/", **where
+        )
+        self.failure_log = AccessFailureLog.objects.create(
+            username="guesser", path_info="/admin/login/", **where
+        )
+        self.article_type = ContentType.objects.get_for_model(Article).pk
+
+        call_command("seed_if_empty", verbosity=0)
+        self.seed = Article.objects.get(slug=SEED_SLUG)
+        self.save_through_admin(self.seed)
+        versions = Version.objects.get_for_object(self.seed).order_by("pk")
+        self.original = versions.first()
+        self.compared = {"version_id1": self.original.pk, "version_id2": versions.last().pk}
+        self.draft = ArticleFactory(
+            status=Article.Status.DRAFT, publish_at=None, title="Quinine trial notes",
+            slug="quinine-trial-notes", lead="Unreleased words about quinine.",
+        )  # fmt: skip
+        deleted = ArticleFactory(
+            status=Article.Status.DRAFT, publish_at=None, title="Withdrawn magnesium advice",
+            slug="withdrawn-magnesium-advice", lead="Words about magnesium nobody saw.",
+        )  # fmt: skip
+        deleted.reviews.create(
+            reviewed_on="2026-11-01", kind=Review.Kind.CLINICAL,
+            reviewer_name="Dr Example", reviewer_role="GP",
+        )  # fmt: skip
+        self.save_through_admin(deleted)
+        assert self.admin.post(url("articles_article_delete", deleted.pk), YES).status_code == 302
+        self.deleted = Version.objects.get_deleted(Article).get()
+        # Nothing should give these away to someone without rights on articles.
+        self.secrets = [
+            self.draft.title, self.draft.slug, self.draft.lead,
+            deleted.title, deleted.slug, deleted.lead,
+        ]  # fmt: skip
+        self.state = database_state()
+
+    def sign_in(self, role):
+        if role == SUPERUSER:
+            client = self.admin
+        elif role in (ANONYMOUS, PENDING):
+            client = Client(headers=PROXIED_HTTPS)
+            if role == PENDING:
+                client.force_login(self.users[PENDING])
+        else:
+            client = signed_in(self.users[role])
+        # A server error is an answer to report, not an exception that ends the run.
+        client.raise_request_exception = False
+        return client
+
+    def page(self, path):
+        """The form at `path`, as the superuser sees it."""
+        if path not in self._pages:
+            page = self.admin.get(path)
+            assert page.status_code == 200, path
+            self._pages[path] = page
+        return self._pages[path]
+
+    def form(self, path):
+        """What the superuser's browser would send back from the form at `path`."""
+        return change_form_data(self.page(path))
+
+    def form_with_clinical_review(self, article):
+        page = self.page(url("articles_article_change", article.pk))
+        data = change_form_data(page)
+        prefix = inline_prefix(page, Review)
+        row = int(data[f"{prefix}-TOTAL_FORMS"])
+        return data | {
+            f"{prefix}-TOTAL_FORMS": row + 1,
+            f"{prefix}-{row}-reviewed_on": "2026-11-20",
+            f"{prefix}-{row}-kind": Review.Kind.CLINICAL,
+            f"{prefix}-{row}-reviewer_name": "Dr Example Person",
+            f"{prefix}-{row}-reviewer_role": "General practitioner",
+        }
+
+    def save_through_admin(self, article):
+        path = url("articles_article_change", article.pk)
+        assert self.admin.post(path, self.form(path)).status_code == 302
+        self._pages.clear()  # the saved article has a new edit token
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world for every role. Each request's writes are undone (see `ask`), and the
+    whole world when the module is done."""
+    folder = tmp_path_factory.mktemp("access")
+    # As tests/conftest.py sets for each test: no manifest, throwaway uploads and cache.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            STORAGES=storages,
+            MEDIA_ROOT=folder / "media",
+            CACHES={"default": {**cache, "LOCATION": str(folder / "cache")}},
+        ),
+        transaction.atomic(),
+    ):
+        yield World()
+        transaction.set_rollback(True)
+
+
+def database_state():
+    """Every row of every table but the sessions'."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models(include_auto_created=True)
+        if model is not Session
+    }
+
+
+def uploaded_files():
+    return sorted(settings.MEDIA_ROOT.rglob("*"))
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def ask(world, client, case, method):
+    """The answer to one request, and the tables it changed; then the change is undone,
+    and the client keeps its session whatever the request did to it (signed out, say)."""
+    cookies = copy.deepcopy(client.cookies)
+    files = uploaded_files()
+    with transaction.atomic():
+        data = case.payload() if method == "POST" else None
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(case.path) if method == "GET" else client.post(case.path, data)
+        changed = []
+        # Most refusals write nothing at all; only a write needs every table compared.
+        wrote = any(query["sql"].lstrip().upper().startswith(WRITES) for query in queries)
+        if wrote and response.status_code < 500:
+            state = database_state()
+            changed = [table for table, rows in state.items() if rows != world.state[table]]
+        if uploaded_files() != files:
+            changed.append("uploaded files")
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response, changed
+
+
+def problems(world, role, case, method):
+    expected = case.rule(role, method)
+    response, changed = ask(world, world.clients[role], case, method)
+    location = response.get("Location", "")
+    found = []
+    if response.status_code != expected.status or (
+        expected.to and urlsplit(location).path != expected.to
+    ):
+        got = f"{response.status_code} to {location}" if location else response.status_code
+        found.append(f"expected {expected}, got {got}")
+    if expected.refuses and changed:
+        found.append(f"refused, yet changed {', '.join(changed)}")
+    if ARTICLES not in RIGHTS[role]:
+        shown = response.content.decode(errors="replace") + location
+        leaked = [secret for secret in world.secrets if secret in shown]
+        if leaked and not any(secret in case.path for secret in leaked):
+            found.append(f"shows an unpublished article's {leaked}")
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_and_editor_url_answers_each_role_as_the_matrix_says(world, role):
+    mismatches = [
+        f"{method} {case.path} ({route}): {problem}"
+        for (route, _name), cases in MATRIX.items()
+        for case in cases(world)
+        for method in METHODS
+        for problem in problems(world, role, case, method)
+    ]
+
+    assert not mismatches, f"{len(mismatches)} wrong answers for {role}:\n" + "\n".join(mismatches)
