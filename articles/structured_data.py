@@ -8,8 +8,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.markdown import markdown_to_text
+from articles.models import Evidence
 
 # Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
+SUPPORTED = {Evidence.RECOMMENDED, Evidence.MAY_HELP}
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 BULLETS = ("- ", "* ", "+ ", "-\t", "*\t", "+\t")
 
@@ -73,9 +75,11 @@ def medical_condition(article):
         {"@type": "MedicalCause", "name": cause.name, "description": markdown_to_text(cause.body)}
         for cause in article.causes.all()
     ]
+    # Only advice with support: "no good evidence" and "not advised" are not treatments.
     treatments = [
         {"@type": "MedicalTherapy", "name": markdown_to_text(part.body)}
         for part in [*article.relief_techniques.all(), *article.prevention_tips.all()]
+        if part.evidence in SUPPORTED
     ]
     signs = [
         {"@type": "MedicalSignOrSymptom", "name": markdown_to_text(item)}

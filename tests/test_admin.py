@@ -33,7 +33,7 @@ def test_every_changelist_and_add_page_opens(admin_client, admin_user, model, se
 def test_article_changelist_searches_section_text(admin_client, seed_article):
     url = reverse("admin:articles_article_changelist")
 
-    found = admin_client.get(url, {"q": "gastrocnemius"})
+    found = admin_client.get(url, {"q": "idiopathic"})
     missing = admin_client.get(url, {"q": "no-such-word-anywhere"})
 
     assert seed_article.title in found.content.decode()
@@ -72,29 +72,28 @@ def test_swapping_two_positions_saves_in_one_go(admin_client, client, seed_artic
     page = admin_client.get(change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, PreventionTip)
+    first, second = seed_article.prevention_tips.values_list("body", flat=True)[:2]
     data[f"{prefix}-0-position"], data[f"{prefix}-1-position"] = 2, 1
 
     response = admin_client.post(change_url(seed_article), data)
 
     assert response.status_code == 302
     tips = list(seed_article.prevention_tips.values_list("body", flat=True)[:2])
-    assert tips == [
-        "Adhere to the norms of a balanced diet.",
-        "Include in the diet of vitamin D, B6, calcium, sodium, magnesium and potassium.",
-    ]
+    assert tips == [second, first]
 
 
 def test_deleting_a_row_frees_its_position_for_another(admin_client, seed_article):
     page = admin_client.get(change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, PreventionTip)
+    tips_before = seed_article.prevention_tips.count()
     data[f"{prefix}-0-DELETE"] = "on"
     data[f"{prefix}-1-position"] = 1
 
     response = admin_client.post(change_url(seed_article), data)
 
     assert response.status_code == 302
-    assert seed_article.prevention_tips.count() == 7
+    assert seed_article.prevention_tips.count() == tips_before - 1
     assert seed_article.prevention_tips.first().position == 1
 
 

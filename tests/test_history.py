@@ -42,7 +42,10 @@ def test_every_save_records_the_whole_article_with_who_and_a_comment(admin_clien
         "article", "section", "cause", "relieftechnique", "preventiontip", "callout", "review",
         "source",
     }  # fmt: skip
-    assert revision.version_set.filter(content_type__model="section").count() == 6
+    assert (
+        revision.version_set.filter(content_type__model="section").count()
+        == seed_article.sections.count()
+    )
 
 
 def test_history_page_lists_revisions_and_offers_a_comparison(admin_client, seed_article):
@@ -106,7 +109,7 @@ def test_restoring_an_earlier_revision_brings_back_its_parts(admin_client, seed_
     restore(admin_client, seed_article, original)
 
     seed_article.refresh_from_db()
-    assert seed_article.title == "Cramps of calf muscles at night - causes, treatment"
+    assert seed_article.title == "Night-time calf cramps: causes, what to do and when to get help"
     assert list(seed_article.prevention_tips.values_list("body", flat=True)) == tips_before
     assert "Damaged text." not in seed_article.sections.values_list("body", flat=True)
 
@@ -119,7 +122,7 @@ def test_looking_at_an_old_revision_changes_nothing(admin_client, seed_article):
     url = reverse("admin:articles_article_revision", args=[seed_article.pk, original.pk])
     page = admin_client.get(url)
 
-    assert "Cramps of calf muscles at night" in page.content.decode()
+    assert "Night-time calf cramps: causes" in page.content.decode()
     assert Article.objects.get(pk=seed_article.pk).title == "Newer title"
     assert seed_article.prevention_tips.first().position == 1
 

@@ -50,10 +50,10 @@ def test_title_matches_rank_first():
 
 
 def test_the_matching_passage_is_shown_with_the_words_marked(seed_article):
-    [result] = search("gastrocnemius")
+    [result] = search("idiopathic")
 
     assert "<mark>" in result.passage
-    assert "gastrocnemius" in result.passage.lower()
+    assert "idiopathic" in result.passage.lower()
 
 
 def test_passages_are_escaped(db):
