@@ -23,11 +23,12 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTENSIONS = ["sane_lists", "tables"]
 
 # Limits on what an editor may write, checked before any rendering. Python-Markdown's time
-# grows with the square of the number of "[" (each one scans ahead for its partner), and
-# its recursion with the depth of nested lists and quotes; with these limits the worst
-# text renders in a fraction of a second. Real pages stay far below them.
+# grows with the square of the number of "[" and of "<" (each one scans ahead for its
+# partner: 5,000 of either took 8 to 40 s), and its recursion with the depth of nested
+# lists and quotes; within these limits the worst text measured renders in a fraction of
+# a second. Real pages stay far below them.
 MARKDOWN_MAX_LENGTH = 20_000
-MAX_SQUARE_BRACKETS = 400
+MAX_OPENERS = 400
 MAX_NESTING = 16
 
 
@@ -44,11 +45,12 @@ def markdown_problem(text):
             f"This text has {len(text):,} characters; the most one box can hold is "
             f"{MARKDOWN_MAX_LENGTH:,}. Split it into more sections."
         )
-    if text.count("[") > MAX_SQUARE_BRACKETS:
-        return (
-            f"This text has more than {MAX_SQUARE_BRACKETS} square brackets “[”. Use fewer "
-            "links, or round brackets instead."
-        )
+    for opener, name in (("[", "square brackets “[”"), ("<", "“<” signs")):
+        if text.count(opener) > MAX_OPENERS:
+            return (
+                f"This text has more than {MAX_OPENERS} {name}. Use fewer links, or write "
+                "the words out instead."
+            )
     if max(map(_nesting, text.splitlines()), default=0) > MAX_NESTING:
         return (
             f"A list or quote here is nested more than {MAX_NESTING} levels deep, or a line "
