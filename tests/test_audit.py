@@ -317,6 +317,28 @@ def test_care_card_list_items_are_found_in_linear_time():
     assert in_time(items) == ["a real sign"]
 
 
+def test_every_regular_expression_that_reads_text_stays_linear():
+    """Each of our patterns on ten times the audit's 30,000-line attack, in the worst shape
+    for it; and the comparison of two revisions, which is not a pattern but was quadratic."""
+
+    def run_all():
+        from articles.history import word_diff
+        from articles.page_cache import ACCEPTS_GZIP
+        from articles.search import _passage, query_words
+
+        hostile = " \t\n" * 100_000 + "x"
+        return [
+            bool(word_diff(hostile, hostile + "y")),
+            # Repeated words are difflib's worst case: 2,000 of them took 79 s before.
+            bool(word_diff("a b " * 10_000, "b a c " * 6_000)),
+            query_words("a" * 300_000 + " " * 300_000),
+            len(_passage("a" * 300_000 + " b", ["a" * 200, "b"])),
+            bool(ACCEPTS_GZIP.search("g" * 300_000 + "zip,")),
+        ]
+
+    assert in_time(run_all)[:2] == [True, True]
+
+
 # 5. Page-cache variants.
 
 
