@@ -82,8 +82,9 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def with_relief_steps(self):
-        return self.filter(relief_techniques__is_step=True).distinct()
+    def with_quick_help(self):
+        """Articles with steps chosen for the "During a cramp" box and the bedside card."""
+        return self.filter(relief_techniques__is_quick_help=True).distinct()
 
     def with_contents(self):
         """What a listing shows of each article: its section headings."""
@@ -99,7 +100,7 @@ class ArticleQuerySet(models.QuerySet):
             "reviews", "sources", published_related,
         )  # fmt: skip
 
-    def with_quick_help(self):
+    def with_quick_help_parts(self):
         """What the "During a cramp" box draws: the steps and the care cards it links to."""
         return self.prefetch_related("relief_techniques", "callouts")
 

@@ -45,7 +45,7 @@ class ArticleListView(PageMetaMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["home_help"] = Article.objects.published().with_quick_help().home_help()
+        context["home_help"] = Article.objects.published().with_quick_help_parts().home_help()
         page = context["page_obj"]
         if page.number > 1:
             # Each page of the list is its own page for search engines.
@@ -93,7 +93,7 @@ class BedsideCardView(PageMetaMixin, ArticleDetailView):
     )
 
     def get_queryset(self):
-        return super().get_queryset().with_relief_steps()
+        return super().get_queryset().with_quick_help()
 
 
 class DiaryView(PageMetaMixin, TemplateView):

@@ -194,3 +194,15 @@ def test_printing_hides_navigation_and_shows_link_addresses(open_page, launch_co
         """getComputedStyle(document.querySelector('.sources a'), '::after').content"""
     )
     assert launch_content[0].sources.first().url in link_after
+
+
+def test_the_bedside_card_prints_on_one_a4_page_with_both_urgent_cards(open_page, launch_content):
+    page = open_page(reader_pages(launch_content[0].slug)["bedside card"])
+    page.emulate_media(media="print")
+
+    pdf = page.pdf(format="A4")
+
+    # Each page is a /Type /Page object; the page tree is /Type /Pages.
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
+    assert page.locator(".care-card--urgent").is_visible()
+    assert page.locator(".care-card--emergency").is_visible()

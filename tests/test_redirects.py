@@ -77,7 +77,7 @@ def test_an_old_bedside_card_address_leads_to_the_new_card(admin_client, client)
     from tests.factories import ReliefTechniqueFactory
 
     article = ArticleFactory(slug="old-name")
-    ReliefTechniqueFactory(article=article)
+    ReliefTechniqueFactory(article=article, is_quick_help=True)
     rename(admin_client, article, "new-name")
 
     response = client.get("/articles/old-name/bedside-card/")

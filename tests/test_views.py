@@ -244,13 +244,14 @@ def test_bedside_card_holds_the_steps_cautions_and_emergency_number(client, seed
     for step in (
         "Pull your toes and foot up towards you.",
         "Rub and massage your calf",
-        "A wet floor is easy to slip on",  # a caution
+        "Stand up and put your weight on the leg",
         "Urgent advice: Get medical help the same day if:",
         "Immediate action required: Call your local emergency number now if:",
         "Call 112 now.",
     ):
         assert step in text
     assert "See a doctor or a neurologist if:" not in text
+    assert "needle" not in text and "cold floor" not in text  # only the steps chosen for it
 
 
 def test_article_page_links_to_its_bedside_card(client, seed_article):
