@@ -309,3 +309,30 @@ def test_the_home_page_lists_articles_twenty_at_a_time(client, db):
     assert "Article 24" in second and 'rel="prev"' in second
     assert '<link rel="canonical" href="https://testserver/?page=2">' in second
     assert client.get(reverse("articles:index"), {"page": 9}).status_code == 404
+
+
+def reader_urls(launch_content):
+    first, second = launch_content
+    return [
+        reverse("articles:index"),
+        first.get_absolute_url(),
+        second.get_absolute_url(),
+        reverse("articles:bedside_card", args=[first.slug]),
+        reverse("articles:diary"),
+        reverse("articles:search") + "?q=cramp",
+        "/no-such-page/",
+    ]
+
+
+def test_every_reader_page_is_valid_html_with_a_heading_outline(client, launch_content):
+    import html5lib
+
+    for url in reader_urls(launch_content):
+        body = client.get(url).content.decode()
+        # The HTML standard's own parsing rules, stopping at the first parse error.
+        html5lib.HTMLParser(strict=True).parse(body)
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        assert len(ids) == len(set(ids)), f"{url}: repeated ids"
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", body)]
+        assert levels[0] == 1 and levels.count(1) == 1, f"{url}: {levels}"
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), f"{url}: {levels}"
