@@ -1,5 +1,7 @@
 """Signed-in test clients for each kind of account, past two-step sign-in where it applies."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,3 +20,12 @@ def signed_in(user):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def member_of(group_name, password="x" * 20):
+    """A client signed in as a new staff member of one of the editors' groups."""
+    user = get_user_model().objects.create_user(
+        group_name.lower().replace(" ", "_"), password=password, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return signed_in(user)

@@ -18,7 +18,7 @@ from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article, Callout, Review, Section
-from tests.accounts import signed_in
+from tests.accounts import member_of, signed_in
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.conftest import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import ArticleFactory, CalloutFactory, ReviewFactory, SectionFactory
@@ -30,14 +30,6 @@ PASSWORD = "calm-blue-kettle-sings-at-dawn"
 DEADLINE_SECONDS = 20
 PREVIEW = "markdownx_markdownify"
 UPLOAD = "markdownx_upload"
-
-
-def member_of(group_name, django_user_model):
-    user = django_user_model.objects.create_user(
-        group_name.lower().replace(" ", "_"), password=PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return signed_in(user)
 
 
 def change_url(article):
@@ -114,7 +106,7 @@ def test_an_editor_cannot_recover_away_a_clinical_review(
         reviewer_role="General practitioner",
     )
     save_through_admin(admin_client, seed_article)
-    editor = member_of("Editors", django_user_model)
+    editor = member_of("Editors", PASSWORD)
     # The form of that version, as the history page shows it to the editor.
     revision = reverse("admin:articles_article_revision", args=[seed_article.pk, before_review.pk])
     data = change_form_data(editor.get(revision))
@@ -148,7 +140,7 @@ def test_an_empty_post_to_the_recover_page_of_a_part_changes_nothing(
         cached = client.get(url)
     assert cached["X-Cache"] == "HIT"
     before = parts_of(seed_article)
-    editor = member_of("Editors", django_user_model)
+    editor = member_of("Editors", PASSWORD)
 
     response = editor.post(reverse("admin:articles_article_recover", args=[part_version.pk]), {})
 
@@ -178,8 +170,8 @@ def deleted_draft(admin_client, deleter, title, clinical):
 def test_recovering_a_deleted_draft_with_clinical_reviews_needs_a_clinical_reviewer(
     admin_client, django_user_model
 ):
-    editor = member_of("Editors", django_user_model)
-    reviewer = member_of("Clinical reviewers", django_user_model)
+    editor = member_of("Editors", PASSWORD)
+    reviewer = member_of("Clinical reviewers", PASSWORD)
     recover = deleted_draft(admin_client, editor, "Reviewed draft", clinical=True)
     data = change_form_data(reviewer.get(recover))  # looking changes nothing
 
@@ -197,7 +189,7 @@ def test_recovering_a_deleted_draft_with_clinical_reviews_needs_a_clinical_revie
 def test_an_editor_can_still_recover_a_deleted_draft_without_clinical_reviews(
     admin_client, django_user_model
 ):
-    editor = member_of("Editors", django_user_model)
+    editor = member_of("Editors", PASSWORD)
     recover = deleted_draft(admin_client, editor, "Plain draft", clinical=False)
 
     response = editor.post(recover, change_form_data(editor.get(recover)))
@@ -488,7 +480,7 @@ NESTED_LISTS = {
 def test_saving_a_deeply_nested_list_is_a_form_error_and_saves_nothing(
     seed_article, django_user_model, shape
 ):
-    editor = member_of("Editors", django_user_model)
+    editor = member_of("Editors", PASSWORD)
     article_before = Article.objects.filter(pk=seed_article.pk).values().get()
     parts_before = parts_of(seed_article)
     versions_before = Version.objects.count()
@@ -527,7 +519,7 @@ def test_the_admin_shortcut_tells_only_editors_where_a_draft_lives(django_user_m
     no_rights = signed_in(
         django_user_model.objects.create_user("no-rights", password=PASSWORD, is_staff=True)
     )
-    editor = member_of("Editors", django_user_model)
+    editor = member_of("Editors", PASSWORD)
 
     refused = no_rights.get(shortcut)
     sent_on = editor.get(shortcut)

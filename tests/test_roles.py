@@ -7,29 +7,21 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article, Review
-from tests.accounts import signed_in
+from tests.accounts import member_of
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def member_of(group_name, django_user_model):
-    user = django_user_model.objects.create_user(
-        group_name.lower().replace(" ", "_"), password="x" * 20, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return signed_in(user)
+@pytest.fixture
+def editor(db):
+    return member_of("Editors")
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return member_of("Editors", django_user_model)
-
-
-@pytest.fixture
-def clinical_reviewer(django_user_model):
-    return member_of("Clinical reviewers", django_user_model)
+def clinical_reviewer(db):
+    return member_of("Clinical reviewers")
 
 
 def test_the_groups_exist_after_migrating():
