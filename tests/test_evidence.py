@@ -136,7 +136,7 @@ def test_each_claim_shows_its_evidence_label_and_links_to_its_sources(client, ci
     for label in ("Recommended by the NHS or NICE", "Not advised", "No good evidence"):
         assert label in page
     assert '<li id="source-1">' in page and '<li id="source-2">' in page
-    assert '<a href="#source-1">NHS</a>, <a href="#source-2">Mayo Clinic</a>' in page
+    assert '<a href="#source-1">NHS (1)</a>, <a href="#source-2">Mayo Clinic (2)</a>' in page
     assert "Ask a doctor first with kidney disease." in page  # a tip's caution
 
 
