@@ -258,6 +258,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             {
                 "article": article,
                 "preview_state": article.publication_state(),
+                "preview_is_live": article.is_live(),
                 "page_title": article.title,
                 "page_description": article.summary,
             },

@@ -76,6 +76,15 @@ def sources_field():
     return models.JSONField("sources", default=list, blank=True, help_text=SOURCES_HELP)
 
 
+class Stage(models.TextChoices):
+    """Where an article stands for readers at a moment: worked out, never stored."""
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    LIVE = "live", "Published"
+    TAKEN_DOWN = "taken_down", "Taken down"
+
+
 class CitesSources:
     """A claim (cause, technique, tip or care card) whose sources readers can check."""
 
@@ -228,19 +237,27 @@ class Article(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
-    def publication_state(self, now=None):
-        """Where the article stands for readers, in an editor's words."""
+    def stage(self, now=None):
+        """Where the article stands for readers now: the rule ArticleQuerySet.published()
+        applies in SQL, tested to agree."""
         now = now or timezone.now()
         if self.status == self.Status.DRAFT:
-            return "Draft"
+            return Stage.DRAFT
         if self.publish_at > now:
-            return f"Scheduled for {timezone.localtime(self.publish_at):%d %b %Y %H:%M}"
+            return Stage.SCHEDULED
         if self.unpublish_at and self.unpublish_at <= now:
-            return "Taken down"
-        return "Published"
+            return Stage.TAKEN_DOWN
+        return Stage.LIVE
+
+    def publication_state(self, now=None):
+        """Where the article stands for readers, in an editor's words."""
+        stage = self.stage(now)
+        if stage == Stage.SCHEDULED:
+            return f"Scheduled for {timezone.localtime(self.publish_at):%d %b %Y %H:%M}"
+        return stage.label
 
     def is_live(self, now=None):
-        return self.publication_state(now) == "Published"
+        return self.stage(now) == Stage.LIVE
 
     def rendered_lead(self):
         return render_markdown(self.lead)

@@ -1,10 +1,11 @@
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Stage
 from tests.admin_forms import change_form_data
 from tests.factories import ArticleFactory
 
@@ -154,3 +155,23 @@ def admin_site_article_admin():
     from django.contrib import admin
 
     return admin.site._registry[Article]
+
+
+def test_the_python_and_the_sql_rule_agree_on_what_is_live():
+    now = timezone.now()
+    times = {"none": None, "past": now - HOUR, "future": now + HOUR, "now": now}
+    stages = set()
+    for status in Article.Status.values:
+        for go_live, take_down in itertools.product(times, repeat=2):
+            publish_at, unpublish_at = times[go_live], times[take_down]
+            if status == Article.Status.PUBLISHED and publish_at is None:
+                continue  # the database refuses it
+            if publish_at and unpublish_at and unpublish_at <= publish_at:
+                continue  # likewise
+            article = ArticleFactory(
+                status=status, publish_at=publish_at, unpublish_at=unpublish_at
+            )
+            in_sql = Article.objects.published(now).filter(pk=article.pk).exists()
+            assert in_sql == article.is_live(now), (status, go_live, take_down)
+            stages.add(article.stage(now))
+    assert stages == set(Stage)  # the grid reaches every stage
