@@ -6,12 +6,12 @@ For benchmarks only (`make bench`): the text is filler, never medical content.
 import random
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Callout, Cause, PreventionTip, ReliefTechnique, Section
 from articles.page_cache import invalidate_pages
-from articles.search import DOCUMENT_VECTOR
 
 WORDS = (
     "calf", "cramp", "night", "muscle", "stretch", "water", "walk", "rest", "sleep", "leg",
@@ -39,14 +39,7 @@ class Command(BaseCommand):
             for first in range(start, start + count, BATCH):
                 numbers = range(first, min(first + BATCH, start + count))
                 self._create_batch(rng, now, numbers)
-            if connection.vendor == "postgresql":
-                Article.objects.filter(slug__startswith="generated-").update(
-                    search_vector=DOCUMENT_VECTOR
-                )
-        if connection.vendor == "postgresql":
-            # Fresh statistics, so the planner knows the tables are no longer tiny.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        search.index_bulk_load(Article.objects.filter(slug__startswith="generated-"))
         invalidate_pages()
         self.stdout.write(f"Created {count} generated articles.")
 
