@@ -40,6 +40,8 @@ from tests.admin_forms import change_form_data, inline_prefix
 from tests.conftest import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import ArticleFactory
 
+pytestmark = pytest.mark.slow
+
 ANONYMOUS = "anonymous"
 MEMBER = "signed_in_not_staff"
 STAFF = "staff_without_permissions"

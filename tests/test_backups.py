@@ -14,6 +14,8 @@ from django.urls import reverse
 from tests import servers
 from tests.admin_forms import change_form_data
 
+pytestmark = pytest.mark.slow
+
 # The portable backup, as deploy/README.md documents it.
 DUMP_ARGS = [
     "--natural-foreign", "--natural-primary",

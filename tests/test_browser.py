@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import FORWARDED_HTTPS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Chromium as root in a sandbox, with nothing that reaches out to the network.

@@ -25,6 +25,8 @@ from django_otp.oath import totp
 from tests import servers
 from tests.html_forms import form_fields
 
+pytestmark = [pytest.mark.deploy, pytest.mark.slow]
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = os.environ.get("REDIS_DEPLOY_TEST_URL", "redis://127.0.0.1:6379/14")

@@ -17,7 +17,7 @@ from tests import servers
 from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
