@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article, Review
 from tests.factories import ArticleFactory, ReviewFactory
-from tests.test_views import page_text
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-import html
 import itertools
 import re
 from pathlib import Path
@@ -10,6 +9,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.views import server_error
 from tests.factories import ArticleFactory, CalloutFactory
+from tests.pages import page_text
 
 # A copy of ../shared/seed/night-calf-cramps.txt, the client's article.
 SEED = Path(__file__).resolve().parent / "data" / "night-calf-cramps.txt"
@@ -18,18 +18,6 @@ SEED_LINES = [
     for line in SEED.read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
-# Curly quotes and dashes may replace the seed's straight ones.
-TYPOGRAPHIC = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
-
-
-def page_text(response):
-    """The page's text without navigation: tags removed, entities decoded, spaces collapsed."""
-    body = response.content.decode()
-    body = re.sub(r"<(script|style|nav)\b.*?</\1>", " ", body, flags=re.S)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
-    return re.sub(r"\s+", " ", text).translate(TYPOGRAPHIC)
 
 
 def test_the_seed_is_there_to_compare_against():
