@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 from reversion.models import Version
 
 from articles.management.commands.seed_if_empty import (
@@ -22,6 +23,7 @@ from articles.models import (
     Review,
     Section,
 )
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +155,27 @@ def test_the_launch_article_keeps_the_clients_text_whole_as_its_first_revision(l
     for section in sections:
         original += [section["heading"], section["body"]]
     assert words("\n".join(original)) == words(client_text)
+
+
+def test_restoring_the_clients_original_leaves_the_other_article_whole(
+    admin_client, launch_content
+):
+    first, second = launch_content
+    sections_of_second = list(second.sections.values_list("pk", "heading"))
+    original = Version.objects.get_for_object(first).order_by("pk").first()
+    url = reverse("admin:articles_article_revision", args=[first.pk, original.pk])
+
+    response = admin_client.post(url, change_form_data(admin_client.get(url)))
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.title == "Cramps of calf muscles at night - causes, treatment"
+    assert first.sections.first().heading == "How does the gastrocnemius muscle cramp in a dream?"
+    assert list(second.sections.values_list("pk", "heading")) == sections_of_second
+
+
+def test_the_supplement_caution_names_who_must_ask_a_doctor_first(seed_article):
+    caution = seed_article.prevention_tips.get(body__contains="Vitamin and mineral pills").caution
+
+    for words in ("vitamin B6", "numbness", "kidney or heart disease", "blood pressure"):
+        assert words in caution
