@@ -23,13 +23,15 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTENSIONS = ["sane_lists", "tables"]
 
 # Limits on what an editor may write, checked before any rendering. Python-Markdown's time
-# grows with the square of the number of "[" and of "<" (each one scans ahead for its
-# partner: 5,000 of either took 8 to 40 s), and its recursion with the depth of nested
-# lists and quotes; within these limits the worst text measured renders in a fraction of
-# a second. Real pages stay far below them.
+# grows faster than the text with the number of "[", "<" and "`" (each scans ahead for its
+# partner: 5,000 took 4 to 40 s) and of heading and rule lines (5,000 took 1 to 3 s), and
+# its recursion with the depth of nested lists and quotes. Within these limits the worst
+# shapes measured render in under a tenth of a second a box; real pages stay far below.
 MARKDOWN_MAX_LENGTH = 20_000
-MAX_OPENERS = 400
+MAX_OPENERS = 300  # "[", "<" and "`" together: they also slow each other
+MAX_HEADING_AND_RULE_LINES = 200
 MAX_NESTING = 16
+RULE_CHARACTERS = frozenset("-*_= \t")
 
 
 # Pages repeat the same few hundred snippets; rendering one takes far longer than a lookup.
@@ -45,18 +47,29 @@ def markdown_problem(text):
             f"This text has {len(text):,} characters; the most one box can hold is "
             f"{MARKDOWN_MAX_LENGTH:,}. Split it into more sections."
         )
-    for opener, name in (("[", "square brackets “[”"), ("<", "“<” signs")):
-        if text.count(opener) > MAX_OPENERS:
-            return (
-                f"This text has more than {MAX_OPENERS} {name}. Use fewer links, or write "
-                "the words out instead."
-            )
-    if max(map(_nesting, text.splitlines()), default=0) > MAX_NESTING:
+    if sum(text.count(opener) for opener in "[<`") > MAX_OPENERS:
+        return (
+            f"This text has more than {MAX_OPENERS} square brackets “[”, “<” signs and "
+            "“`” signs together. Use fewer links, or write the words out instead."
+        )
+    lines = text.splitlines()
+    if max(map(_nesting, lines), default=0) > MAX_NESTING:
         return (
             f"A list or quote here is nested more than {MAX_NESTING} levels deep, or a line "
             "starts with a great deal of space. Use fewer levels."
         )
+    if sum(map(_is_heading_or_rule, lines)) > MAX_HEADING_AND_RULE_LINES:
+        return (
+            f"This text has more than {MAX_HEADING_AND_RULE_LINES} headings and dividing "
+            "lines. Split it into more sections."
+        )
     return None
+
+
+def _is_heading_or_rule(line):
+    """A heading ("# …"), or a line only of -, *, _ or = (a rule, or a heading's underline)."""
+    stripped = line.strip()
+    return stripped.startswith("#") or (bool(stripped) and set(stripped) <= RULE_CHARACTERS)
 
 
 def _nesting(line):

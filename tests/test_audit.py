@@ -331,6 +331,19 @@ def test_every_regular_expression_that_reads_text_stays_linear():
     assert in_time(run_all)[:2] == [True, True]
 
 
+@pytest.mark.parametrize(
+    "shape",
+    ["[", "<a  ", "``a`", "![<a  **a **", "a\n=\n", "a\n-\n", "# h\n", "***\n", "- " * 20 + "x\n"],
+)
+def test_shapes_that_make_python_markdown_slow_are_refused_before_rendering(shape):
+    """Each of these took seconds to render at 20,000 characters (found by a review)."""
+    from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem
+
+    text = (shape * MARKDOWN_MAX_LENGTH)[:MARKDOWN_MAX_LENGTH]
+
+    assert markdown_problem(text)
+
+
 # 5. Page-cache variants.
 
 
