@@ -65,13 +65,6 @@ class ClaimInline(PartInline):
 
     form = ClaimForm
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # A fresh form class per request, so narrowing its field touches no other request.
-        sources = formset.form.base_fields["backed_by"]
-        sources.queryset = obj.sources.all() if obj else Source.objects.none()
-        return formset
-
 
 class CauseInline(ClaimInline):
     model = Cause
@@ -193,6 +186,14 @@ class ArticleAdmin(ArticleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_review_dates()
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ClaimInline):
+            # Each form gets its own copy of the field: only this article's sources.
+            sources = obj.sources.all() if obj.pk else Source.objects.none()
+            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "sources": sources}
+        return kwargs
 
     def get_search_results(self, request, queryset, search_term):
         # Each word becomes a condition on every search field: keep the query small.

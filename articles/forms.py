@@ -115,8 +115,10 @@ class ClaimForm(PositionedForm):
         help_text=SOURCES_HELP,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if sources is not None:
+            self.fields["backed_by"].queryset = sources
         self.initial.setdefault("backed_by", self.instance.source_ids)
 
     def clean(self):

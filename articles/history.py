@@ -174,8 +174,9 @@ def changed_fields(model, old, new):
 # Matching two sequences costs up to about the cube of their length when words repeat
 # (2,000 words took 79 s), so texts are matched line by line first, then word by word
 # inside the lines that changed, and any matching past this many pairs of elements shows
-# the two sides whole instead: the worst case then takes about a tenth of a second.
-MAX_PAIRS = 100_000
+# the two sides whole instead (a paragraph of up to 500 words keeps its word diff): the
+# worst case then takes about half a second.
+MAX_PAIRS = 250_000
 
 
 def word_diff(old, new):

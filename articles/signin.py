@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db.models import Sum
+from django.utils import timezone
 from django_otp import devices_for_user, verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,9 +49,10 @@ class SignInLockout(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         if not username:
             return False
-        failures = AccessAttempt.objects.filter(username=username).aggregate(
-            total=Sum("failures_since_start")
-        )["total"]
+        recent = AccessAttempt.objects.filter(
+            username=username, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        failures = recent.aggregate(total=Sum("failures_since_start"))["total"]
         return (failures or 0) >= settings.AXES_ACCOUNT_FAILURE_LIMIT
 
 
@@ -120,7 +122,7 @@ class CodeForm(forms.Form):
 
 def unconfirmed_device(user):
     """The app being set up: one per person, kept until its first code is confirmed."""
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    # Not get_or_create: a double-submitted page may have made two, and either will do.
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first() or (
+        TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
     )
-    return device

@@ -4,6 +4,7 @@ import multiprocessing
 import re
 import struct
 import zlib
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -447,6 +448,24 @@ def test_twenty_wrong_passwords_from_twenty_addresses_lock_the_username_either_w
     assert statuses[: tries - 1] == [200] * (tries - 1)  # one each: no address was locked
     assert answers["nobody-of-that-name"] == answers["pat"]
     assert tries == settings.AXES_ACCOUNT_FAILURE_LIMIT
+
+
+def test_the_username_lock_ends_after_the_cool_off(django_user_model, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    django_user_model.objects.create_user("pat", password=PASSWORD, is_staff=True)
+    for n in range(settings.AXES_ACCOUNT_FAILURE_LIMIT):
+        sign_in("pat", f"wrong-{n}", f"198.51.100.{n + 1}")
+    assert sign_in("pat", PASSWORD, "192.0.2.77")[1].status_code == 429
+
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    )
+    browser, response = sign_in("pat", PASSWORD, "192.0.2.77")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in browser.session
 
 
 # 8. A restore that fails must not leave the parts parked above the maximum position.

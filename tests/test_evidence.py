@@ -198,9 +198,15 @@ def test_editors_tick_the_sources_of_a_claim_from_the_articles_own_list(
     assert admin_client.post(url, data).status_code == 302
     assert Cause.objects.get(article=cited_article).source_ids == [nhs.pk]
 
+    data = change_form_data(admin_client.get(url))  # a fresh form, as after a save
     data[f"{prefix}-0-backed_by"] = [str(other_article_source.pk)]
     refused = admin_client.post(url, data)
     assert refused.status_code == 200
+    [cause_form] = next(
+        inline.formset.forms for inline in refused.context["inline_admin_formsets"]
+        if inline.formset.model is Cause
+    )  # fmt: skip
+    assert "backed_by" in cause_form.errors
     assert Cause.objects.get(article=cited_article).source_ids == [nhs.pk]
 
 
@@ -225,3 +231,14 @@ def test_the_article_list_filters_articles_with_unsourced_claims(admin_client, c
     listed = admin_client.get(url, {"sources": "missing"}).context["cl"].result_list
 
     assert list(listed) == [unsourced]
+
+
+def test_care_card_sources_are_shown_below_the_card_never_in_it(client, cited_article):
+    page = client.get(cited_article.get_absolute_url()).content.decode()
+    emergency = cited_article.emergency_callout()
+
+    card_start = page.index(f'id="care-card-{emergency.pk}"')
+    after_card = page[card_start:]
+    card_end = after_card.index('<p class="care-card__call">')
+    assert "<a " not in after_card[:card_end]
+    assert 'Source: <a href="#source-1">NHS (1)</a>' in after_card[card_end : card_end + 600]
