@@ -151,6 +151,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
     list_filter = ["status", ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
+    # The review-date annotation groups rows, and grouped queries ignore Meta.ordering.
+    ordering = ["title", "pk"]
     filter_horizontal = ["related_articles"]
     readonly_fields = ["created_at", "updated_at", "content_changed_at"]
     formfield_overrides = MARKDOWN_WIDGETS
