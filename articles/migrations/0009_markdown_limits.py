@@ -15,32 +15,32 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='article',
             name='lead',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='The opening paragraphs, shown before the first section. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(blank=True, help_text='The opening paragraphs, shown before the first section. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='callout',
             name='body',
-            field=markdownx.models.MarkdownxField(help_text='The signs, as a list starting each line with -. In an emergency card, do not add links: the page adds the emergency number. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(help_text='The signs, as a list starting each line with -. In an emergency card, do not add links: the page adds the emergency number. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='cause',
             name='body',
-            field=markdownx.models.MarkdownxField(help_text='One or two plain sentences. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(help_text='One or two plain sentences. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='preventiontip',
             name='body',
-            field=markdownx.models.MarkdownxField(help_text='The tip, in one or two sentences. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(help_text='The tip, in one or two sentences. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='relieftechnique',
             name='body',
-            field=markdownx.models.MarkdownxField(help_text='What to do, in one or two sentences. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(help_text='What to do, in one or two sentences. Markdown: a blank line starts a new paragraph, start lines with - for a list.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='relieftechnique',
             name='caution',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='A warning shown with this technique, such as who should not try it.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(blank=True, help_text='A warning shown with this technique, such as who should not try it.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='review',
@@ -50,6 +50,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='section',
             name='body',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='Markdown: a blank line starts a new paragraph, start lines with - for a list. Use ### for a subheading.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(blank=True, help_text='Markdown: a blank line starts a new paragraph, start lines with - for a list. Use ### for a subheading.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
     ]

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='preventiontip',
             name='caution',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='A warning shown with this tip, such as who should not follow it.', max_length=20000, validators=[articles.models.validate_markdown]),
+            field=markdownx.models.MarkdownxField(blank=True, help_text='A warning shown with this tip, such as who should not follow it.', max_length=6000, validators=[articles.models.validate_markdown]),
         ),
         migrations.AddField(
             model_name='preventiontip',
