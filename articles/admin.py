@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -12,15 +11,15 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles import search
-from articles.editorial import care_card_problems, claim_problems
-from articles.forms import (
+from articles.editing.checks import care_card_problems, claim_problems
+from articles.editing.forms import (
     ArticleAdminForm,
     ClaimForm,
     PositionedForm,
     PositionedInlineFormSet,
     ReviewFormSet,
 )
-from articles.history import ArticleHistoryAdmin
+from articles.history.admin import ArticleHistoryAdmin
 from articles.models import (
     Article,
     Callout,
@@ -31,8 +30,9 @@ from articles.models import (
     Section,
     Source,
 )
-from articles.page_cache import invalidate_pages
+from articles.publishing import changes
 from articles.querysets import review_due_date
+from articles.views import ArticlePreviewView
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 # Fields whose change readers see; publishing dates and bookkeeping are not content.
@@ -251,64 +251,62 @@ class ArticleAdmin(ArticleHistoryAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, object_id):
-        pk = self.article_or_404(request, object_id).pk
-        article = Article.objects.with_parts().get(pk=pk)
+        article = self.article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        response = TemplateResponse(
-            request,
-            "articles/article_detail.html",
-            {
-                "article": article,
-                "preview_state": article.publication_state(),
-                "preview_is_live": article.is_live(),
-                "page_title": article.title,
-                "page_description": article.summary,
-            },
-        )
+        banner = {
+            "preview_state": article.publication_state(),
+            "preview_is_live": article.is_live(),
+        }
+        response = ArticlePreviewView.as_view(extra_context=banner)(request, slug=article.slug)
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
         return response
 
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is not None and request.method == "POST" and is_change_form(request):
+            # A save holds the article's row from here until the admin's transaction ends,
+            # so the form's check for a newer save (edit_token) cannot be overtaken.
+            article = self.get_queryset(request).select_for_update(of=("self",)).get(pk=article.pk)
+        return article
+
     def save_model(self, request, obj, form, change):
-        was_live = change and Article.objects.filter(pk=obj.pk).published().exists()
-        old_slug = form.initial.get("slug")
-        taken_from = Article.objects.exclude(pk=obj.pk).formerly_at(obj.slug).first()
+        # A restore from history records what readers had before it rewrote the rows.
+        if not hasattr(request, "article_before"):
+            request.article_before = changes.Before.of(obj.pk if change else None)
         super().save_model(request, obj, form, change)
-        if was_live and old_slug != obj.slug:
-            obj.keep_old_address(old_slug)
-            self.message_user(
-                request,
-                f"The old address {reverse('articles:article_detail', args=[old_slug])} "
-                "now sends readers here.",
-            )
-        obj.release_address()
-        if taken_from:
-            self.message_user(
-                request,
-                f"{obj.get_absolute_url()} used to send readers to “{taken_from}”; "
-                "it now shows this article instead.",
-                messages.WARNING,
-            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        if change and (
-            set(form.changed_data) & CONTENT_FIELDS or any(fs.has_changed() for fs in formsets)
-        ):
-            article.mark_content_changed()
-        search.reindex([article])
+        content_changed = bool(set(form.changed_data) & CONTENT_FIELDS) or any(
+            formset.has_changed() for formset in formsets
+        )
+        outcome = changes.article_changed(article, request.article_before, content_changed)
+        if outcome.kept_address:
+            old_url = reverse("articles:article_detail", args=[outcome.kept_address])
+            self.message_user(request, f"The old address {old_url} now sends readers here.")
+        if outcome.took_address_from:
+            self.message_user(
+                request,
+                f"{article.get_absolute_url()} used to send readers to "
+                f"“{outcome.took_address_from}”; it now shows this article instead.",
+                messages.WARNING,
+            )
         for problem in [*care_card_problems(article.callouts.all()), *claim_problems(article)]:
             self.message_user(request, problem, messages.WARNING)
-        # Publishing dates, slugs and related links change pages too: every save counts.
-        invalidate_pages()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        invalidate_pages()
+        changes.article_deleted()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        invalidate_pages()
+        changes.article_deleted()
+
+
+def is_change_form(request):
+    match = request.resolver_match
+    return match is not None and match.url_name == "articles_article_change"

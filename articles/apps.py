@@ -11,4 +11,4 @@ class EditorsAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on the site with two-step sign-in and guarded library URLs."""
 
     default = False  # named in INSTALLED_APPS; "articles" still means ArticlesConfig
-    default_site = "articles.admin_site.EditorsAdminSite"
+    default_site = "articles.accounts.site.EditorsAdminSite"

@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from articles import views
-from articles.feeds import LatestArticlesFeed
+from articles.seo.feeds import LatestArticlesFeed
 
 app_name = "articles"
 

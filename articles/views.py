@@ -84,6 +84,15 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(reverse(view_name, args=[moved.slug]))
 
 
+class ArticlePreviewView(ArticleDetailView):
+    """The reader page of any article, published or not, for the admin's preview: the same
+    view code, so whatever readers get, the preview shows. The admin checks rights and adds
+    the banner (extra_context) and the headers that keep it private."""
+
+    def get_queryset(self):
+        return Article.objects.with_parts()
+
+
 class BedsideCardView(PageMetaMixin, ArticleDetailView):
     template_name = "articles/bedside_card.html"
     page_title = "During a night cramp: steps to keep by your bed"

@@ -37,7 +37,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    # Django's admin with two-step sign-in and guarded library URLs (articles.admin_site).
+    # Django's admin with two-step sign-in and guarded library URLs (articles.accounts.site).
     "articles.apps.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # A stored reader page goes out first, with the headers the middleware below gave it
     # when it was built, so a hit costs less than serving a static file.
-    "articles.page_cache.PageCacheMiddleware",
+    "articles.caching.pages.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "articles.middleware.CrossOriginResourcePolicyMiddleware",
@@ -198,8 +198,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Admin sign-in (django-axes): five wrong passwords for one username from one address lock
 # that pair out for 15 minutes; twenty for one username from any number of addresses lock
-# the username (articles.signin). Counts live in the database, shared by every host.
-AXES_HANDLER = "articles.signin.SignInLockout"
+# the username (articles.accounts.signin). Counts live in the database, shared by every host.
+AXES_HANDLER = "articles.accounts.signin.SignInLockout"
 AXES_FAILURE_LIMIT = 5
 AXES_ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)

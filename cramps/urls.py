@@ -4,8 +4,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles import health
-from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
-from articles.sitemaps import SITEMAPS
+from articles.editing.views import StaffImageUploadView, StaffMarkdownifyView
+from articles.seo.sitemaps import SITEMAPS
 from articles.urls import public
 from articles.views import robots_txt, serve_upload
 

@@ -13,6 +13,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.publishing.changes import articles_loaded
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -97,3 +98,9 @@ class SourceFactory(factory.django.DjangoModelFactory):
     publisher = "NHS"
     url = "https://www.nhs.uk/conditions/leg-cramps/"
     accessed_on = datetime.date(2026, 11, 26)
+
+
+def indexed(article):
+    """The article, with its search index brought up to date by the write path."""
+    articles_loaded(Article.objects.filter(pk=article.pk))
+    return article

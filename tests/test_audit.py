@@ -22,7 +22,13 @@ from articles.models import Article, Callout, Review, Section
 from tests.accounts import member_of, signed_in
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.conftest import PROXIED_HTTPS, SEED_SLUG
-from tests.factories import ArticleFactory, CalloutFactory, ReviewFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    CalloutFactory,
+    ReviewFactory,
+    SectionFactory,
+    indexed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -304,7 +310,7 @@ def test_a_care_card_of_300000_blank_lines_still_renders_the_article():
 
 def test_care_card_list_items_are_found_in_linear_time():
     def items():
-        from articles.structured_data import list_items
+        from articles.seo.structured_data import list_items
 
         return list_items(BLANK_LINES + "- a real sign\n" + BLANK_LINES)
 
@@ -316,9 +322,9 @@ def test_every_regular_expression_that_reads_text_stays_linear():
     for it; and the comparison of two revisions, which is not a pattern but was quadratic."""
 
     def run_all():
-        from articles.history import word_diff
-        from articles.page_cache import ACCEPTS_GZIP
-        from articles.search import _passage, query_words
+        from articles.caching.pages import ACCEPTS_GZIP
+        from articles.history.diff import word_diff
+        from articles.search.query import _passage, query_words
 
         hostile = " \t\n" * 100_000 + "x"
         return [
@@ -402,9 +408,7 @@ def test_the_second_home_page_is_stored(client):
     ],
 )
 def test_text_cannot_mark_its_own_words_in_search_results(client, fields):
-    from articles.search import reindex
-
-    reindex([ArticleFactory(**{"title": "Quagga", **fields})])
+    indexed(ArticleFactory(**{"title": "Quagga", **fields}))
 
     page = client.get(reverse("articles:search"), {"q": "quagga"}).content.decode()
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching.pages import seconds_to_keep
 from articles.models import Article, Section
-from articles.page_cache import seconds_to_keep
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.factories import ArticleFactory
 

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.search import reindex
 from tests.factories import (
     ArticleFactory,
     CalloutFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     ReviewFactory,
     SectionFactory,
     SourceFactory,
+    indexed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,7 @@ def article_with(parts):
         ReviewFactory(article=article)
     for _ in range(parts):
         article.related_articles.add(ArticleFactory())
-    reindex([article])
-    return article
+    return indexed(article)
 
 
 def queries(client, url):

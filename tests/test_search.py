@@ -2,15 +2,10 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, query_words, reindex, search
-from tests.factories import ArticleFactory, CauseFactory, SectionFactory
+from articles.search import MAX_QUERY_LENGTH, query_words, search
+from tests.factories import ArticleFactory, CauseFactory, SectionFactory, indexed
 
 pytestmark = pytest.mark.django_db
-
-
-def indexed(article):
-    reindex([article])
-    return article
 
 
 def titles(query):

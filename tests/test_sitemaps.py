@@ -129,7 +129,7 @@ def test_lastmod_stays_put_when_only_the_publishing_dates_change(
 
 
 def test_large_sites_get_sitemap_files_of_a_thousand(client):
-    from articles.sitemaps import ArticleSitemap
+    from articles.seo.sitemaps import ArticleSitemap
 
     index = client.get(reverse("sitemap")).content.decode()
 

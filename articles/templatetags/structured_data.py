@@ -1,6 +1,6 @@
 from django import template
 
-from articles.structured_data import article_graph, json_ld_script
+from articles.seo.structured_data import article_graph, json_ld_script
 
 register = template.Library()
 

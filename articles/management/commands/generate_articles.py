@@ -9,9 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import search
 from articles.models import Article, Callout, Cause, PreventionTip, ReliefTechnique, Section
-from articles.page_cache import invalidate_pages
+from articles.publishing import changes
 
 WORDS = (
     "calf", "cramp", "night", "muscle", "stretch", "water", "walk", "rest", "sleep", "leg",
@@ -39,8 +38,7 @@ class Command(BaseCommand):
             for first in range(start, start + count, BATCH):
                 numbers = range(first, min(first + BATCH, start + count))
                 self._create_batch(rng, now, numbers)
-        search.index_bulk_load(Article.objects.filter(slug__startswith="generated-"))
-        invalidate_pages()
+        changes.articles_loaded(Article.objects.filter(slug__startswith="generated-"))
         self.stdout.write(f"Created {count} generated articles.")
 
     def _create_batch(self, rng, now, numbers):
@@ -74,7 +72,5 @@ class Command(BaseCommand):
             parts[Callout].append(
                 Callout(article=article, position=1, heading="See a doctor if:", body="- it hurts")
             )
-            article.search_document = "\n".join([article.title, article.summary, *texts])
         for model, rows in parts.items():
             model.objects.bulk_create(rows)
-        Article.objects.bulk_update(articles, ["search_document"])

@@ -1,8 +1,5 @@
 """Whole-article history in the admin: comments, comparisons of parts, safe restores."""
 
-import difflib
-import re
-
 import reversion
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -11,21 +8,15 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from articles.history.diff import UNCOMPARED_FIELDS, changed_fields, word_diff
 from articles.models import PART_MODELS, Review, SlugRedirect
+from articles.publishing import changes
 
 # Old addresses are not content: a restore leaves them as they are, but comparisons ask.
 reversion.register(SlugRedirect)
-
-# Bookkeeping fields that change on every save and say nothing to an editor.
-UNCOMPARED_FIELDS = {
-    "id", "article", "created_at", "updated_at", "content_changed_at", "edit_token",
-    "search_document", "search_vector",
-}  # fmt: skip
 
 
 class ArticleHistoryAdmin(CompareVersionAdmin):
@@ -114,12 +105,17 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
                 messages.ERROR,
             )
             return redirect("admin:articles_article_recoverlist")
+        # A deleted article was a draft: readers had nothing at any address.
+        request.article_before = changes.Before(restoring=True)
         return super().recover_view(request, version_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         article = self.article_or_404(request, object_id)
-        was_live, old_slug, token = article.is_live(), article.slug, article.edit_token
+        token = article.edit_token
         clinical_before = clinical_reviews(article)
+        # The restore rewrites the rows before the admin's save sees them: the write path
+        # needs what readers had before it.
+        request.article_before = changes.Before.of(article.pk, restoring=True)
         # A restore writes each part back one row at a time; park today's rows first so
         # that two never hold one position, and keep that only if the restore is saved.
         with transaction.atomic():
@@ -129,12 +125,7 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
             restored = type(article).objects.filter(pk=article.pk).first()
             # Only a saved form gives the article a new edit token; a version that could
             # not be written back (a slug now taken, say) redirects without one.
-            if not (
-                request.method == "POST"
-                and response.status_code == 302
-                and restored is not None
-                and restored.edit_token != token
-            ):
+            if not (request.method == "POST" and restored and restored.edit_token != token):
                 transaction.set_rollback(True)
                 return response
             if clinical_reviews(restored) != clinical_before and not request.user.has_perm(
@@ -149,10 +140,6 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
                     messages.ERROR,
                 )
                 return redirect("admin:articles_article_history", article.pk)
-            # The restore rewrote the row before the admin saw it: what readers had is gone.
-            if was_live and restored.slug != old_slug:
-                restored.keep_old_address(old_slug)
-            restored.mark_content_changed()
         return response
 
 
@@ -162,56 +149,3 @@ def clinical_reviews(article):
             "reviewed_on", "reviewer_name", "reviewer_role", "note"
         )
     )
-
-
-def changed_fields(model, old, new):
-    for name in new:
-        if name not in UNCOMPARED_FIELDS and old.get(name) != new.get(name):
-            label = model._meta.get_field(name).verbose_name
-            yield label, word_diff(old.get(name, ""), new.get(name, ""))
-
-
-# Matching two sequences costs up to about the cube of their length when words repeat
-# (2,000 words took 79 s), so texts are matched line by line first, then word by word
-# inside the lines that changed, and any matching past this many pairs of elements shows
-# the two sides whole instead (a paragraph of up to 500 words keeps its word diff): the
-# worst case then takes about half a second.
-MAX_PAIRS = 250_000
-
-
-def word_diff(old, new):
-    """The new text with removed words struck through and added words marked."""
-    old, new = "" if old is None else str(old), "" if new is None else str(new)
-    # Each line keeps its line breaks, and each word the space after it, so that breaks
-    # and spaces never match on their own.
-    pieces = _diff(re.findall(r"[^\n]+\n*|\n+", old), re.findall(r"[^\n]+\n*|\n+", new), _words)
-    return format_html('<div class="word-diff">{}</div>', mark_safe("".join(pieces)))
-
-
-def _words(old, new):
-    return _diff(re.findall(r"\S+\s*|\s+", old), re.findall(r"\S+\s*|\s+", new))
-
-
-def _diff(old_units, new_units, within=None):
-    """Escaped HTML pieces: equal runs as they are, changed runs struck and marked, or
-    compared again by `within` where a run of units was replaced by another."""
-    if len(old_units) * len(new_units) > MAX_PAIRS:
-        opcodes = [("replace", 0, len(old_units), 0, len(new_units))]
-        within = None
-    else:
-        matcher = difflib.SequenceMatcher(a=old_units, b=new_units, autojunk=False)
-        opcodes = matcher.get_opcodes()
-    pieces = []
-    for tag, a_start, a_end, b_start, b_end in opcodes:
-        removed = "".join(old_units[a_start:a_end])
-        added = "".join(new_units[b_start:b_end])
-        if tag == "equal" or removed == added:
-            pieces.append(escape(added))
-        elif tag == "replace" and within:
-            pieces.extend(within(removed, added))
-        else:
-            if removed:
-                pieces.append(f"<del>{escape(removed)}</del>")
-            if added:
-                pieces.append(f"<ins>{escape(added)}</ins>")
-    return pieces

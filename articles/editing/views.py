@@ -16,9 +16,9 @@ from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
-from articles.editorial import READING_AGE_AIM, reading_age
+from articles.accounts.signin import needs_second_factor
+from articles.editing.checks import READING_AGE_AIM, reading_age
 from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
-from articles.signin import needs_second_factor
 
 # The real image format decides the stored extension, never the uploaded name.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "MPO": "jpg"}  # MPO: phone cameras' JPEG

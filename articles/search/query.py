@@ -1,4 +1,4 @@
-"""Search across published articles: PostgreSQL full-text search, or a word match on SQLite."""
+"""Reading the index: PostgreSQL full-text search, or a word match on SQLite."""
 
 import re
 from dataclasses import dataclass
@@ -7,14 +7,13 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
-from django.db import connection
 from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.search.index import has_full_text_search
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -35,40 +34,11 @@ def query_words(query):
     return re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
-# Title first, then summary, then everything else on the page.
-DOCUMENT_VECTOR = (
-    SearchVector("title", weight="A", config="english")
-    + SearchVector("summary", weight="B", config="english")
-    + SearchVector("search_document", weight="C", config="english")
-)
-
-
-def reindex(articles):
-    """Rebuild the search index of these articles (after an edit or a fixture load)."""
-    pks = []
-    for article in articles:
-        article.search_document = article.searchable_text()
-        Article.objects.filter(pk=article.pk).update(search_document=article.search_document)
-        pks.append(article.pk)
-    if connection.vendor == "postgresql":
-        Article.objects.filter(pk__in=pks).update(search_vector=DOCUMENT_VECTOR)
-
-
-def index_bulk_load(articles):
-    """After rows were written in bulk with their search_document: build what the database
-    searches with from it, and refresh the planner's statistics."""
-    if connection.vendor == "postgresql":
-        articles.update(search_vector=DOCUMENT_VECTOR)
-        with connection.cursor() as cursor:
-            # Fresh statistics, so the planner knows the tables are no longer tiny.
-            cursor.execute("ANALYZE")
-
-
 def search(query):
     words = query_words(query)
     if not words:
         return []
-    if connection.vendor == "postgresql":
+    if has_full_text_search():
         return _full_text_search(words)
     return _word_search(words)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import SOURCES_HELP, Article, Review, Source
+from articles.publishing.changes import go_live_time
 from articles.querysets import MAX_POSITION
 
 
@@ -152,9 +153,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("publish_at"):
-            # Whole seconds, as the admin's time box shows them, so a re-save changes nothing.
-            cleaned["publish_at"] = timezone.now().replace(microsecond=0)
+        cleaned["publish_at"] = go_live_time(cleaned.get("status"), cleaned.get("publish_at"))
         publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
         if publish_at and unpublish_at and unpublish_at <= publish_at:
             self.add_error("unpublish_at", "Take it down after it goes live, not before.")
@@ -163,15 +162,10 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _refuse_a_stale_save(self, edit_token):
-        # The row lock is held until the admin's transaction ends, so no other save can
-        # slip in between this check and our write.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("edit_token", flat=True)
-            .first()
-        )
-        if current is None or edit_token == current:
+        # The admin loaded the instance under a row lock (ArticleAdmin.get_object), so its
+        # token is the latest and no other save can slip in before ours commits.
+        current = self.instance.edit_token
+        if edit_token == current:
             return
         last = (
             LogEntry.objects.filter(

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 
-from articles.signin import (
+from articles.accounts.signin import (
     CodeForm,
     SignInForm,
     confirmed_device,

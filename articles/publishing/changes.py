@@ -1,0 +1,93 @@
+"""The one write path: what must follow every change to an article, whoever made it.
+
+The admin's save, a restore or recovery from history, the seed, the benchmark generator and
+the index rebuild all call in here, and nothing else touches the search index or the page
+cache. After the article and its parts are written:
+
+- an address readers had while it was live keeps working (a redirect to the new one);
+- its own address stops redirecting anywhere else;
+- the content-changed time moves on, when the words readers see changed;
+- the search index is rebuilt, in the same transaction, so search never disagrees with
+  the page;
+- every cached page goes stale once the transaction commits, so that no worker stores
+  the old page again.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.caching.pages import invalidate_pages
+from articles.models import Article
+from articles.search.index import refresh_statistics, reindex
+
+# Index rebuilds of many articles read their parts in batches of this many articles.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Before:
+    """What readers had before a change: the address, and whether they could see it."""
+
+    slug: str | None = None
+    was_live: bool = False
+    # A restore rewrites the text wholesale, whatever its form shows as changed.
+    restoring: bool = False
+
+    @classmethod
+    def of(cls, pk, restoring=False):
+        article = Article.objects.filter(pk=pk).first() if pk is not None else None
+        if article is None:
+            return cls(restoring=restoring)
+        return cls(article.slug, article.is_live(), restoring)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an editor should be told about the addresses after a save."""
+
+    # The address readers had, which now sends them to the new one.
+    kept_address: str | None = None
+    # An article that the saved one's address used to send readers to.
+    took_address_from: Article | None = None
+
+
+def go_live_time(status, publish_at):
+    """Publishing with no go-live time means now, in whole seconds as the admin's time box
+    shows them, so that saving again changes nothing."""
+    if status == Article.Status.PUBLISHED and not publish_at:
+        return timezone.now().replace(microsecond=0)
+    return publish_at
+
+
+def article_changed(article, before, content_changed=True):
+    """Bring everything that depends on `article` up to date after it was written."""
+    kept = None
+    if before.was_live and before.slug and before.slug != article.slug:
+        article.keep_old_address(before.slug)
+        kept = before.slug
+    took_from = Article.objects.exclude(pk=article.pk).formerly_at(article.slug).first()
+    article.release_address()
+    if before.slug is not None and (content_changed or before.restoring):
+        article.mark_content_changed()
+    reindex(Article.objects.with_parts().filter(pk=article.pk))
+    invalidate_pages()
+    return Outcome(kept, took_from)
+
+
+def article_deleted():
+    """After articles were deleted: their pages, and every list that named them, go."""
+    invalidate_pages()
+
+
+def articles_loaded(articles):
+    """After articles were written in bulk (the seed, a fixture, the benchmark generator)
+    or to rebuild the index: index them from what they hold, in batches."""
+    pks = list(articles.values_list("pk", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(pks), BATCH):
+            reindex(Article.objects.with_parts().filter(pk__in=pks[start : start + BATCH]))
+        refresh_statistics()
+    invalidate_pages()
+    return len(pks)
