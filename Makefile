@@ -50,9 +50,10 @@ test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLi
 test-postgres: install ## Run the suite against the local PostgreSQL
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cramps} $(BIN)/pytest
 
-lint: install ## Check style with ruff
+lint: install ## Check style with ruff, and the layers of articles/ with import-linter
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install ## Format and fix style with ruff
 	$(BIN)/ruff format .

@@ -10,7 +10,6 @@ the small generation key from the shared cache, and no copy of the page crosses 
 
 import hashlib
 import logging
-import os
 import re
 import time
 import uuid
@@ -18,27 +17,16 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
+from articles.caching.generation import GENERATION_KEY
 from articles.models import Article
 
 log = logging.getLogger(__name__)
 
 
-def _release():
-    """A fingerprint of what shapes every page besides the content: the templates, the site
-    settings and, where the deploy sets it, CRAMPS_RELEASE. A new release starts afresh."""
-    digest = hashlib.sha256(os.environ.get("CRAMPS_RELEASE", "").encode())
-    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
-        digest.update(template.read_bytes())
-    digest.update(f"{settings.SITE_NAME}|{settings.EMERGENCY_NUMBER}".encode())
-    return digest.hexdigest()[:16]
-
-
-GENERATION_KEY = f"pages:generation:{_release()}"
 # Only the views that page their content make a page per query string worth storing, by
 # their own parameter and page numbers as they write them (past the last page is a 404).
 # Any other query string (tracking tags, cache-busters, searches, ?p= on an article,
@@ -48,18 +36,6 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers that belong to one response, not to the page; everything else (the security
 # headers of the middleware inside this one included) is replayed as it was sent.
 UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "x-cache"}
-
-
-def invalidate_pages():
-    """Make every cached page stale, once the current transaction has committed."""
-    transaction.on_commit(_new_generation)
-
-
-def _new_generation():
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # the cache is down: nothing is served from it either
-        log.warning("Could not start a new page-cache generation", exc_info=True)
 
 
 def page_key(request):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from articles.caching.pages import invalidate_pages
+from articles.caching.generation import invalidate_pages
 from articles.models import Article
 from articles.search.index import refresh_statistics, reindex
 

@@ -7,12 +7,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from articles.models import Article
-
-
-def has_full_text_search():
-    """The one place that asks which database runs: PostgreSQL has full-text search."""
-    return connection.vendor == "postgresql"
-
+from articles.search.database import has_full_text_search
 
 # Title first, then summary, then everything else on the page.
 DOCUMENT_VECTOR = (

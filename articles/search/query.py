@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
-from articles.search.index import has_full_text_search
+from articles.search.database import has_full_text_search
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
