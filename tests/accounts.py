@@ -7,7 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.accounts.signin import needs_second_factor
-from tests.conftest import PROXIED_HTTPS
+from tests.constants import PROXIED_HTTPS
 
 
 def signed_in(user):

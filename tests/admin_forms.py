@@ -1,6 +1,9 @@
-"""Reads an admin change page's forms back into POST data, as a browser would submit them."""
+"""Reads an admin change page's forms back into POST data, as a browser would submit them,
+and saves or restores an article through the admin as an editor would."""
 
 from django.forms import MultiWidget
+from django.urls import reverse
+from reversion.models import Version
 
 
 def _form_values(form):
@@ -40,3 +43,30 @@ def inline_prefix(response, model):
         if inline.formset.model is model:
             return inline.formset.prefix
     raise LookupError(model)
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def save_through_admin(client, article, change=lambda data, page: None):
+    """Open the article's change page, let `change` edit the POST data, and save."""
+    page = client.get(change_url(article))
+    data = change_form_data(page)
+    change(data, page)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def article_versions(article):
+    return Version.objects.get_for_object(article)
+
+
+def restore(client, article, version):
+    """Restore `version` of the article from its history, as the history page does."""
+    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, change_form_data(page))
+    assert response.status_code == 302
+    return page

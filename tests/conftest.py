@@ -3,12 +3,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from articles.models import Article
-
-SEED_SLUG = "night-calf-cramps"
-# The suite runs on the production settings, where gunicorn sits behind a TLS proxy that
-# passes on the Host and says the request came over https.
-FORWARDED_HTTPS = {"X-Forwarded-Proto": "https"}
-PROXIED_HTTPS = {**FORWARDED_HTTPS, "Host": "testserver"}
+from tests.constants import PROXIED_HTTPS, SEED_SLUG
 
 
 @pytest.fixture(autouse=True)

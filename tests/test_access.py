@@ -37,7 +37,7 @@ from reversion.models import Version
 from articles.models import Article, Review
 from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
-from tests.conftest import PROXIED_HTTPS, SEED_SLUG
+from tests.constants import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.slow

@@ -20,8 +20,8 @@ from reversion.models import Version
 
 from articles.models import Article, Callout, Review, Section
 from tests.accounts import member_of, signed_in
-from tests.admin_forms import change_form_data, inline_prefix
-from tests.conftest import PROXIED_HTTPS, SEED_SLUG
+from tests.admin_forms import change_form_data, change_url, inline_prefix, save_through_admin
+from tests.constants import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import (
     ArticleFactory,
     CalloutFactory,
@@ -37,18 +37,6 @@ PASSWORD = "calm-blue-kettle-sings-at-dawn"
 DEADLINE_SECONDS = 20
 PREVIEW = "markdownx_markdownify"
 UPLOAD = "markdownx_upload"
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def save_through_admin(client, article, change=lambda data, page: None):
-    page = client.get(change_url(article))
-    data = change_form_data(page)
-    change(data, page)
-    response = client.post(change_url(article), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
 
 
 def form_index(data, prefix, part):

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.urls import reverse
 
-from tests.conftest import FORWARDED_HTTPS
+from tests.constants import FORWARDED_HTTPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from tests.conftest import PROXIED_HTTPS
+from tests.constants import PROXIED_HTTPS
 
 pytestmark = pytest.mark.django_db
 

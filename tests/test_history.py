@@ -5,25 +5,15 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, PreventionTip, Section
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import (
+    article_versions,
+    change_form_data,
+    inline_prefix,
+    restore,
+    save_through_admin,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def save_through_admin(client, article, change):
-    page = client.get(change_url(article))
-    data = change_form_data(page)
-    change(data, page)
-    response = client.post(change_url(article), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
-
-
-def article_versions(article):
-    return Version.objects.get_for_object(article)
 
 
 def test_every_save_records_the_whole_article_with_who_and_a_comment(admin_client, seed_article):
@@ -81,15 +71,6 @@ def test_two_revisions_compare_side_by_side_parts_included(admin_client, seed_ar
     assert "A clearer title" in text
     assert "Rewritten section text" in text
     assert "edit token" not in text
-
-
-def restore(client, article, version):
-    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
-    page = client.get(url)
-    assert page.status_code == 200
-    response = client.post(url, change_form_data(page))
-    assert response.status_code == 302
-    return page
 
 
 def test_restoring_an_earlier_revision_brings_back_its_parts(admin_client, seed_article):
@@ -189,7 +170,7 @@ def test_an_editor_cannot_restore_away_a_clinical_review(admin_client, seed_arti
     from django.test import Client
 
     from articles.models import Review
-    from tests.conftest import PROXIED_HTTPS
+    from tests.constants import PROXIED_HTTPS
     from tests.factories import ReviewFactory
 
     save_through_admin(admin_client, seed_article, lambda d, p: None)

@@ -161,7 +161,7 @@ def test_a_cached_page_carries_the_security_headers_it_was_built_with(client, se
 def test_plain_http_is_still_redirected_when_the_page_is_cached(seed_article):
     from django.test import Client
 
-    from tests.conftest import PROXIED_HTTPS
+    from tests.constants import PROXIED_HTTPS
 
     warm(Client(headers=PROXIED_HTTPS), seed_article.get_absolute_url())
 

@@ -5,7 +5,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from articles.middleware import client_ip
-from tests.conftest import PROXIED_HTTPS
+from tests.constants import PROXIED_HTTPS
 
 pytestmark = pytest.mark.django_db
 
