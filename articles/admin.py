@@ -29,6 +29,7 @@ from articles.models import (
     Review,
     Section,
     Source,
+    Stage,
 )
 from articles.publishing import changes
 from articles.querysets import review_due_date
@@ -109,6 +110,21 @@ class SourceInline(PartInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class StageFilter(admin.SimpleListFilter):
+    """Where articles stand for readers now, not the status an editor last chose."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Stage.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Stage.values:
+            return queryset.in_stage(Stage(self.value()))
+        return queryset
+
+
 class UnsourcedClaimsFilter(admin.SimpleListFilter):
     title = "sources"
     parameter_name = "sources"
@@ -148,7 +164,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 class ArticleAdmin(ArticleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state", "last_reviewed", "review_due", "updated_at"]
-    list_filter = ["status", ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
+    list_filter = [StageFilter, ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     # The review-date annotation groups rows, and grouped queries ignore Meta.ordering.

@@ -19,6 +19,7 @@ from articles.querysets import (
     MAX_POSITION,
     ArticleQuerySet,
     PartQuerySet,
+    Stage,
     review_due_date,
 )
 
@@ -74,15 +75,6 @@ def sources_field():
     # fetches, within its fixed query budget, and a revision carries them with the row.
     # The admin form offers only this article's sources; ids of deleted ones are skipped.
     return models.JSONField("sources", default=list, blank=True, help_text=SOURCES_HELP)
-
-
-class Stage(models.TextChoices):
-    """Where an article stands for readers at a moment: worked out, never stored."""
-
-    DRAFT = "draft", "Draft"
-    SCHEDULED = "scheduled", "Scheduled"
-    LIVE = "live", "Published"
-    TAKEN_DOWN = "taken_down", "Taken down"
 
 
 class CitesSources:
@@ -238,8 +230,7 @@ class Article(TimeStampedModel):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
     def stage(self, now=None):
-        """Where the article stands for readers now: the rule ArticleQuerySet.published()
-        applies in SQL, tested to agree."""
+        """Where the article stands for readers now (ArticleQuerySet.in_stage in SQL)."""
         now = now or timezone.now()
         if self.status == self.Status.DRAFT:
             return Stage.DRAFT
@@ -513,6 +504,12 @@ class Callout(CitesSources, ArticlePart):
         URGENT = "urgent", "Urgent: get help the same day"
         EMERGENCY = "emergency", "Emergency: call for help now"
 
+    # The level in a sentence, such as "the urgent card".
+    NAMES = {
+        Level.NON_URGENT: "non-urgent",
+        Level.URGENT: "urgent",
+        Level.EMERGENCY: "emergency",
+    }
     # Read out before the card heading, so the level never depends on colour alone.
     PREFIXES = {
         Level.NON_URGENT: "Non-urgent advice: ",

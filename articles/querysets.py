@@ -30,18 +30,41 @@ def review_due_date(review_due_on, last_reviewed_on):
     return add_years(last_reviewed_on, REVIEW_INTERVAL_YEARS)
 
 
+class Stage(models.TextChoices):
+    """Where an article stands for readers at a moment: worked out, never stored.
+
+    Article.stage() gives it in Python and ArticleQuerySet.in_stage() in SQL; a test holds
+    the two to agree over a grid of statuses and dates.
+    """
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    LIVE = "live", "Published"
+    TAKEN_DOWN = "taken_down", "Taken down"
+
+
 class ArticleQuerySet(models.QuerySet):
+    def in_stage(self, stage, now=None):
+        """Articles in `stage` at `now`: the rule of Article.stage(), in SQL."""
+        now = now or timezone.now()
+        if stage == Stage.DRAFT:
+            return self.filter(status=self.model.Status.DRAFT)
+        published = self.filter(status=self.model.Status.PUBLISHED)
+        if stage == Stage.SCHEDULED:
+            return published.filter(publish_at__gt=now)
+        gone_live = published.filter(publish_at__lte=now)
+        if stage == Stage.TAKEN_DOWN:
+            return gone_live.filter(unpublish_at__lte=now)
+        return gone_live.filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now)
+        )
+
     def published(self, now=None):
         """What readers may see now: published, past its go-live time, not yet taken down.
 
         Scheduling is this query on the dates, so nothing has to run at go-live time.
         """
-        now = now or timezone.now()
-        return self.filter(
-            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
-            status=self.model.Status.PUBLISHED,
-            publish_at__lte=now,
-        )
+        return self.in_stage(Stage.LIVE, now)
 
     def next_scheduled_change(self, now):
         """The next go-live or take-down time after `now`, if any is scheduled."""

@@ -157,7 +157,7 @@ def admin_site_article_admin():
     return admin.site._registry[Article]
 
 
-def test_the_python_and_the_sql_rule_agree_on_what_is_live():
+def test_the_python_and_the_sql_rule_agree_on_every_stage():
     now = timezone.now()
     times = {"none": None, "past": now - HOUR, "future": now + HOUR, "now": now}
     stages = set()
@@ -171,7 +171,33 @@ def test_the_python_and_the_sql_rule_agree_on_what_is_live():
             article = ArticleFactory(
                 status=status, publish_at=publish_at, unpublish_at=unpublish_at
             )
-            in_sql = Article.objects.published(now).filter(pk=article.pk).exists()
-            assert in_sql == article.is_live(now), (status, go_live, take_down)
+            in_sql = [s for s in Stage if Article.objects.in_stage(s, now).filter(pk=article.pk)]
+            assert in_sql == [article.stage(now)], (status, go_live, take_down)
+            in_published = Article.objects.published(now).filter(pk=article.pk).exists()
+            assert in_published == article.is_live(now), (status, go_live, take_down)
             stages.add(article.stage(now))
     assert stages == set(Stage)  # the grid reaches every stage
+
+
+def test_the_admin_list_filters_by_where_articles_stand_for_readers(admin_client):
+    now = timezone.now()
+    ArticleFactory(title="Live one", publish_at=now - HOUR)
+    ArticleFactory(title="Scheduled one", publish_at=now + HOUR)
+    ArticleFactory(title="Gone one", publish_at=now - 2 * HOUR, unpublish_at=now - HOUR)
+    ArticleFactory(title="Draft one", status=Article.Status.DRAFT, publish_at=None)
+    changelist = reverse("admin:articles_article_changelist")
+
+    listed = {
+        stage: [
+            a.title
+            for a in admin_client.get(changelist, {"state": stage}).context["cl"].result_list
+        ]
+        for stage in Stage.values
+    }
+
+    assert listed == {
+        "draft": ["Draft one"],
+        "scheduled": ["Scheduled one"],
+        "live": ["Live one"],
+        "taken_down": ["Gone one"],
+    }

@@ -23,7 +23,7 @@ def care_card_problems(callouts):
     problems = []
     seen = {}
     for callout in callouts:
-        label = f"The {callout.get_level_display().split(':')[0].lower()} card"
+        label = f"The {Callout.NAMES[callout.level]} card"
         if not callout.heading.rstrip().endswith("if:"):
             problems.append(
                 f"{label} heading “{callout.heading}” should be an action ending in “if:”, "
@@ -38,7 +38,7 @@ def care_card_problems(callouts):
     for level, count in seen.items():
         if count > 1:
             problems.append(
-                f"There are {count} {Callout.Level(level).label.split(':')[0].lower()} cards. "
+                f"There are {count} {Callout.NAMES[level]} cards. "
                 "Use one card of each level and put all its signs in one list."
             )
     return problems
