@@ -21,6 +21,7 @@ from articles.editing.forms import (
 )
 from articles.history.admin import ArticleHistoryAdmin
 from articles.models import (
+    PART_MODELS,
     Article,
     Callout,
     Cause,
@@ -125,6 +126,15 @@ class StageFilter(admin.SimpleListFilter):
         return queryset
 
 
+PART_INLINES = {
+    inline.model: inline
+    for inline in (
+        SectionInline, CauseInline, ReliefTechniqueInline, PreventionTipInline, CalloutInline,
+        SourceInline,
+    )
+}  # fmt: skip
+
+
 class UnsourcedClaimsFilter(admin.SimpleListFilter):
     title = "sources"
     parameter_name = "sources"
@@ -189,14 +199,11 @@ class ArticleAdmin(ArticleHistoryAdmin):
             },
         ),
     ]
+    # One inline per part type, in the order the types are declared (a new part type
+    # without an inline stops the admin from loading), then the reviews.
     inlines = [
-        SectionInline,
-        CauseInline,
-        ReliefTechniqueInline,
-        PreventionTipInline,
-        CalloutInline,
+        *(PART_INLINES[model] for model in PART_MODELS),
         ReviewInline,
-        SourceInline,
     ]
 
     class Media:

@@ -256,17 +256,21 @@ class Article(TimeStampedModel):
     def searchable_text(self):
         """Every word a reader can see on the page, as plain text."""
         markdown = [self.lead]
-        for section in self.sections.all():
-            markdown += [section.heading, section.body]
-        for cause in self.causes.all():
-            markdown += [cause.name, cause.body]
-        for technique in self.relief_techniques.all():
-            markdown += [technique.body, technique.caution]
-        markdown += [tip.body for tip in self.prevention_tips.all()]
-        for callout in self.callouts.all():
-            markdown += [callout.title, callout.heading, callout.body]
+        for model in PART_MODELS:
+            for part in getattr(self, model.accessor()).all():
+                markdown += [getattr(part, name) for name in model.searchable_fields]
         plain = [self.title, self.summary, *map(markdown_to_text, markdown)]
         return without_control_characters("\n".join(filter(None, plain)))
+
+    @classmethod
+    def part_accessors(cls):
+        """The names of the article's part lists, such as "sections"."""
+        return [model.accessor() for model in PART_MODELS]
+
+    @classmethod
+    def claim_models(cls):
+        """The part types that cite sources (querysets cannot import this module)."""
+        return CLAIM_MODELS
 
     def mark_content_changed(self):
         # An update, not save(): the admin calls this after the parts are saved.
@@ -333,15 +337,30 @@ class Article(TimeStampedModel):
 
 
 class ArticlePart(TimeStampedModel):
-    """Fields shared by the ordered parts of an article."""
+    """Fields shared by the ordered parts of an article.
+
+    A part type is declared once, by subclassing this: the page's prefetch, the search
+    text, history's restore, the seed, the admin's inlines (a system check holds each to
+    have one) and the fixtures' tests all read PART_MODELS below.
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     position = position_field()
+    # The fields whose words readers see on the page, and search indexes.
+    searchable_fields = ()
+    # What a part of this type says about the condition in schema.org terms, if anything:
+    # a MedicalCondition's "cause", "possibleTreatment" or "signOrSymptom".
+    condition_property = None
 
     objects = PartQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def accessor(cls):
+        """The name of the article's list of these parts, such as "sections"."""
+        return cls._meta.get_field("article").remote_field.related_name
 
 
 class Section(ArticlePart):
@@ -373,6 +392,8 @@ class Section(ArticlePart):
         help_text="Place one of the article's lists right after this section's text.",
     )
 
+    searchable_fields = ("heading", "body")
+
     class Meta:
         ordering = ["article", "position"]
         constraints = [
@@ -383,6 +404,10 @@ class Section(ArticlePart):
 
     def __str__(self):
         return self.heading or f"Section {self.position} (continues the one before)"
+
+    def appendix_template(self):
+        """The template that draws the chosen list: one per choice, named after it."""
+        return f"includes/appendix/{self.appendix}.html" if self.appendix else ""
 
     def rendered_body(self):
         return render_markdown(self.body)
@@ -405,6 +430,9 @@ class Cause(CitesSources, ArticlePart):
     name = models.CharField(max_length=120, help_text="A short name, such as “Dehydration”.")
     body = markdown_field(help_text="One or two plain sentences. " + MARKDOWN_HELP)
     source_ids = sources_field()
+    searchable_fields = ("name", "body")
+    # What each part says about the condition in the page's schema.org data, if anything.
+    condition_property = "cause"
 
     class Meta:
         ordering = ["article", "group", "position"]
@@ -447,6 +475,8 @@ class ReliefTechnique(CitesSources, ArticlePart):
         help_text="Ticked: also shown, in order, in the box at the top of the page.",
     )
     source_ids = sources_field()
+    searchable_fields = ("body", "caution")
+    condition_property = "possibleTreatment"
 
     class Meta:
         ordering = ["article", "position"]
@@ -477,6 +507,8 @@ class PreventionTip(CitesSources, ArticlePart):
     )
     evidence = evidence_field()
     source_ids = sources_field()
+    searchable_fields = ("body", "caution")
+    condition_property = "possibleTreatment"
 
     class Meta:
         ordering = ["article", "position"]
@@ -542,6 +574,8 @@ class Callout(CitesSources, ArticlePart):
         )
     )
     source_ids = sources_field()
+    searchable_fields = ("title", "heading", "body")
+    condition_property = "signOrSymptom"
 
     class Meta:
         ordering = ["article", "position"]
@@ -638,7 +672,7 @@ class SlugRedirect(models.Model):
         return f"{old_url} → {self.article}"
 
 
-# The ordered parts of an article, each edited inline on its page.
-PART_MODELS = [Section, Cause, ReliefTechnique, PreventionTip, Callout, Source]
+# The ordered parts of an article, in the order their classes are declared above.
+PART_MODELS = ArticlePart.__subclasses__()
 # The parts that make a claim readers should be able to check, each citing its sources.
-CLAIM_MODELS = [Cause, ReliefTechnique, PreventionTip, Callout]
+CLAIM_MODELS = [model for model in PART_MODELS if issubclass(model, CitesSources)]

@@ -118,10 +118,7 @@ class ArticleQuerySet(models.QuerySet):
         published_related = models.Prefetch(
             "related_articles", queryset=self.model.objects.published().order_by("title")
         )
-        return self.prefetch_related(
-            "sections", "causes", "relief_techniques", "prevention_tips", "callouts",
-            "reviews", "sources", published_related,
-        )  # fmt: skip
+        return self.prefetch_related(*self.model.part_accessors(), "reviews", published_related)
 
     def with_quick_help_parts(self):
         """What the "During a cramp" box draws: the steps and the care cards it links to."""
@@ -134,16 +131,9 @@ class ArticleQuerySet(models.QuerySet):
     def with_unsourced_claims(self):
         """Articles with a cause, technique, tip or care card that cites no source."""
         unsourced = [
-            models.Exists(
-                relation.rel.related_model.objects.filter(
-                    article=models.OuterRef("pk"), source_ids=[]
-                )
-            )
-            for relation in (
-                self.model.causes, self.model.relief_techniques,
-                self.model.prevention_tips, self.model.callouts,
-            )
-        ]  # fmt: skip
+            models.Exists(model.objects.filter(article=models.OuterRef("pk"), source_ids=[]))
+            for model in self.model.claim_models()
+        ]
         return self.filter(functools.reduce(operator.or_, unsourced))
 
 

@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
+from factory.django import DjangoModelFactory
 
-from articles.models import Article
+from articles.models import PART_MODELS, Article
 from articles.search import MAX_QUERY_LENGTH, query_words, search
+from tests import factories
 from tests.factories import ArticleFactory, CauseFactory, SectionFactory, indexed
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,23 @@ def test_an_admin_edit_is_found_at_once(admin_client, client, seed_article):
     admin_client.post(url, data)
 
     assert titles("quokka") == [seed_article.title]
+
+
+PART_FACTORIES = {
+    factory._meta.model: factory
+    for factory in vars(factories).values()
+    if isinstance(factory, type) and issubclass(factory, DjangoModelFactory)
+}
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [(model, field) for model in PART_MODELS for field in model.searchable_fields],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_every_part_type_declares_the_words_search_finds(model, field):
+    article = ArticleFactory()
+    PART_FACTORIES[model](article=article, **{field: "Xylophonic"})
+    indexed(article)
+
+    assert [result.article for result in search("xylophonic")] == [article]

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.markdown import markdown_to_text
-from articles.models import Evidence
+from articles.models import PART_MODELS, Evidence
 
 # Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
 SUPPORTED = {Evidence.RECOMMENDED, Evidence.MAY_HELP}
@@ -70,27 +70,42 @@ def article_graph(article, absolute_url):
 
 
 def medical_condition(article):
+    """The condition, with what each part type says about it (its condition_property)."""
     condition = {"@type": "MedicalCondition", "name": article.condition_name}
-    causes = [
-        {"@type": "MedicalCause", "name": cause.name, "description": markdown_to_text(cause.body)}
-        for cause in article.causes.all()
-    ]
-    # Only advice with support: "no good evidence" and "not advised" are not treatments.
-    treatments = [
-        {"@type": "MedicalTherapy", "name": markdown_to_text(part.body)}
-        for part in [*article.relief_techniques.all(), *article.prevention_tips.all()]
-        if part.evidence in SUPPORTED
-    ]
-    signs = [
-        {"@type": "MedicalSignOrSymptom", "name": markdown_to_text(item)}
-        for callout in article.callouts.all()
-        for item in list_items(callout.body)
-    ]
-    for key, values in (("cause", causes), ("possibleTreatment", treatments),
-                        ("signOrSymptom", signs)):  # fmt: skip
-        if values:
-            condition[key] = values
+    for model in PART_MODELS:
+        if model.condition_property:
+            parts = getattr(article, model.accessor()).all()
+            values = [
+                value
+                for part in parts
+                for value in CONDITION_VALUES[model.condition_property](part)
+            ]
+            if values:
+                condition.setdefault(model.condition_property, []).extend(values)
     return condition
+
+
+def _cause(part):
+    return [
+        {"@type": "MedicalCause", "name": part.name, "description": markdown_to_text(part.body)}
+    ]
+
+
+def _treatment(part):
+    # Only advice with support: "no good evidence" and "not advised" are not treatments.
+    if part.evidence not in SUPPORTED:
+        return []
+    return [{"@type": "MedicalTherapy", "name": markdown_to_text(part.body)}]
+
+
+def _signs(part):
+    return [
+        {"@type": "MedicalSignOrSymptom", "name": markdown_to_text(item)}
+        for item in list_items(part.body)
+    ]
+
+
+CONDITION_VALUES = {"cause": _cause, "possibleTreatment": _treatment, "signOrSymptom": _signs}
 
 
 def list_items(markdown):
