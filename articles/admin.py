@@ -55,6 +55,12 @@ class PartInline(admin.StackedInline):
     # Long lists start folded so the page stays short; editors open the one they need.
     classes = ["collapse"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The position is PositionedForm's own field: out of the model form's fields.
+        fields = kwargs.pop("fields", None) or self.get_fields(request, obj)
+        fields = [name for name in fields if name != "position"]
+        return super().get_formset(request, obj, fields=fields, **kwargs)
+
 
 class SectionInline(PartInline):
     model = Section

@@ -17,20 +17,33 @@ from articles.querysets import MAX_POSITION
 
 
 class PositionedForm(forms.ModelForm):
-    """A row whose position is checked by its formset rather than against the database."""
+    """A row whose position is checked by its formset rather than against the database.
+
+    The position is the form's own field, left out of the model form's fields (see
+    PartInline.get_formset): Django's model validation then leaves the one-position rule
+    to the formset, which knows which sibling rows are about to move.
+    """
+
+    position = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_POSITION,
+        required=False,  # "Add another" copies one blank row, so a new row may leave it
+        help_text="Order on the page: 1 comes first. Leave empty to add at the end.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "position" in self.fields:
-            # "Add another" copies one blank row, so a new row may leave it for the formset.
-            self.fields["position"].required = False
-            self.fields[
-                "position"
-            ].help_text = "Order on the page: 1 comes first. Leave empty to add at the end."
+        self.initial.setdefault("position", self.instance.position)
 
-    def _get_validation_exclusions(self):
-        # The database check would compare against sibling rows that are about to move.
-        return super()._get_validation_exclusions() | {"position"}
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.position = cleaned.get("position")
+        return cleaned
+
+
+def is_deleted(formset, form):
+    """Whether the editor ticked the row's Delete box (the formset's documented DELETE)."""
+    return formset.can_delete and bool(getattr(form, "cleaned_data", {}).get("DELETE"))
 
 
 class PositionedInlineFormSet(BaseInlineFormSet):
@@ -50,7 +63,7 @@ class PositionedInlineFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not getattr(form, "cleaned_data", None):
                 continue  # an untouched extra row, or one with errors of its own
-            if self.can_delete and self._should_delete_form(form):
+            if is_deleted(self, form):
                 continue
             yield form
 
@@ -87,7 +100,7 @@ class PositionedInlineFormSet(BaseInlineFormSet):
                 for form in self.initial_forms
                 if form.instance.pk
                 and (
-                    self._should_delete_form(form)
+                    is_deleted(self, form)
                     or set(form.changed_data) & {"position", *self.position_scope}
                 )
             ]
@@ -212,7 +225,7 @@ class ReviewFormSet(BaseInlineFormSet):
                 continue
             was_clinical = form.instance.pk and form.initial.get("kind") == Review.Kind.CLINICAL
             is_clinical = form.cleaned_data.get("kind") == Review.Kind.CLINICAL
-            deleting = self.can_delete and self._should_delete_form(form)
+            deleting = is_deleted(self, form)
             if (is_clinical or was_clinical) and (form.has_changed() or deleting):
                 form.add_error(
                     None,

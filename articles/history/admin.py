@@ -66,7 +66,12 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         """A part list's changes, with the changed fields of each changed part shown."""
         change_info = obj_compare.get_m2o_change_info()
         changed_parts = [
-            (new, list(changed_fields(new._model, old.field_dict, new.field_dict)))
+            (
+                new,
+                list(
+                    changed_fields(new.content_type.model_class(), old.field_dict, new.field_dict)
+                ),
+            )
             for old, new in change_info["changed_items"]
         ]
         return render_to_string(
