@@ -298,7 +298,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
         if article is not None and request.method == "POST" and is_change_form(request):
             # A save holds the article's row from here until the admin's transaction ends,
             # so the form's check for a newer save (edit_token) cannot be overtaken.
-            article = self.get_queryset(request).select_for_update(of=("self",)).get(pk=article.pk)
+            # The plain row: PostgreSQL refuses FOR UPDATE on the list's grouped query.
+            article = Article.objects.select_for_update().get(pk=article.pk)
         return article
 
     def save_model(self, request, obj, form, change):

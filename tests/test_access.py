@@ -433,7 +433,10 @@ MATRIX |= {
     ],
     (f"{ARTICLE}<path:object_id>/preview/", "admin:articles_article_preview"): lambda w: [
         *(
-            Case(url("articles_article_preview", article.pk), admin_page(ARTICLES))
+            # The preview is the reader view, which only reads: a POST is not allowed.
+            Case(
+                url("articles_article_preview", article.pk), admin_page(ARTICLES, post=NOT_ALLOWED)
+            )
             for article in (w.seed, w.draft)
         ),
         Case(url("articles_article_preview", MISSING_PK), no_such_object(ARTICLES)),
