@@ -1,0 +1,1 @@
+"""Editors' accounts: the admin site with two-step sign-in, and the sign-in rules."""

@@ -1,0 +1,1 @@
+"""The shared cache of reader pages, and the generations that make it stale."""

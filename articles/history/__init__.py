@@ -1,0 +1,1 @@
+"""Article history: reversion's history, compare and restore views fitted to articles."""

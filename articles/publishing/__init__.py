@@ -1,0 +1,1 @@
+"""Publishing: the one write path every change to an article goes through."""

@@ -1,0 +1,1 @@
+"""What search engines read: sitemaps, the feed and the schema.org data."""
