@@ -32,7 +32,8 @@ from articles.models import (
     Source,
     Stage,
 )
-from articles.publishing import changes
+from articles.publishing import changes, signoff
+from articles.publishing.admin import SignOffAdmin
 from articles.querysets import review_due_date
 from articles.views import ArticlePreviewView
 
@@ -177,7 +178,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryAdmin):
+class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state", "last_reviewed", "review_due", "updated_at"]
     list_filter = [StageFilter, ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
@@ -193,7 +194,16 @@ class ArticleAdmin(ArticleHistoryAdmin):
         ("“During a cramp” box", {"fields": ["quick_help_warning", "is_home_help"]}),
         (
             "Publishing",
-            {"fields": ["status", "publish_at", "unpublish_at", "slug", "revision_comment"]},
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "unpublish_at",
+                    "slug",
+                    "revision_comment",
+                    "publication_note",
+                ]
+            },
         ),
         ("Review", {"fields": ["review_due_on"]}),
         ("Related articles", {"fields": ["related_articles"]}),
@@ -283,15 +293,26 @@ class ArticleAdmin(ArticleHistoryAdmin):
         article = self.article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        banner = {
-            "preview_state": article.publication_state(),
-            "preview_is_live": article.is_live(),
-        }
-        response = ArticlePreviewView.as_view(extra_context=banner)(request, slug=article.slug)
+        # A published article's preview shows its working copy, if it has one.
+        with self.working_copy_applied(article) as copy:
+            article.refresh_from_db()
+            changed = bool(copy and copy.revision_id)
+            banner = {
+                "preview_state": article.publication_state()
+                + (" (unpublished changes)" if changed else ""),
+                "preview_is_live": article.is_live() and not changed,
+            }
+            response = ArticlePreviewView.as_view(extra_context=banner)(request, slug=article.slug)
+            response.render()
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
         return response
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_publish = signoff.may_publish(request.user)
+        return form
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)

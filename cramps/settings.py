@@ -265,3 +265,11 @@ EMERGENCY_NUMBER = os.environ.get("CRAMPS_EMERGENCY_NUMBER", "112")
 # superusers included, can read another person's secret key or its QR code in the admin.
 OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Who may give readers a change (articles.publishing.signoff): "clinical" (the default) needs
+# someone with the right to publish (the Clinical reviewers group, superusers) to approve
+# it; "editors" lets every editor publish directly, for a site with no clinical staff.
+# Either way, every publication is recorded.
+SIGN_OFF_POLICY = os.environ.get("CRAMPS_SIGN_OFF", "clinical")
+if SIGN_OFF_POLICY not in ("clinical", "editors"):
+    raise ImproperlyConfigured("CRAMPS_SIGN_OFF must be 'clinical' or 'editors'.")

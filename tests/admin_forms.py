@@ -27,9 +27,12 @@ def _form_values(form):
     return data
 
 
-def change_form_data(response):
-    """The POST data for saving the change page in `response` unchanged."""
+def change_form_data(response, publish=True):
+    """The POST data for saving the change page in `response` unchanged: by default with
+    "Save and publish", which those who may publish have; `publish=False` is plain "Save"."""
     data = _form_values(response.context["adminform"].form)
+    if publish:
+        data["_publish"] = "Save and publish"
     for inline in response.context["inline_admin_formsets"]:
         data.update(_form_values(inline.formset.management_form))
         for form in inline.formset.forms:

@@ -146,6 +146,17 @@ class ArticleAdminForm(forms.ModelForm):
     """The article form: publishing dates, a revision comment, and no lost concurrent edits."""
 
     loaded_edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    publication_note = forms.CharField(
+        label="what changed, for readers",
+        required=False,
+        max_length=200,
+        help_text=(
+            "Optional, with “Save and publish”: a short public note shown on the page, such "
+            "as “Added advice on statins”."
+        ),
+    )
+    # Set by the admin from the user's rights (articles.publishing.signoff.may_publish).
+    may_publish = False
     revision_comment = forms.CharField(
         required=False,
         max_length=200,
@@ -166,6 +177,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        publishing = cleaned.get("status") == Article.Status.PUBLISHED
+        if publishing and not self.may_publish and self.initial.get("status") != "published":
+            self.add_error(
+                "status",
+                "A clinical reviewer approves an article before readers see it. Keep it as "
+                "a draft, save, and submit it for clinical review.",
+            )
         cleaned["publish_at"] = go_live_time(cleaned.get("status"), cleaned.get("publish_at"))
         publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
         if publish_at and unpublish_at and unpublish_at <= publish_at:

@@ -2,9 +2,10 @@ import reversion
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from reversion.models import Version
 
 from articles.models import PART_MODELS, Article
-from articles.publishing import changes
+from articles.publishing import changes, signoff
 
 # The client's article exactly as supplied: the first revision in its history.
 ORIGINAL_FIXTURE = "night-calf-cramps-original"
@@ -38,7 +39,8 @@ class Command(BaseCommand):
                 part.objects.all().delete()
             for fixture in SEED_FIXTURES:
                 # Each launch fixture is named after its article's address.
-                self.load_revision(fixture, fixture, SEED_COMMENTS[fixture], verbosity)
+                revision = self.load_revision(fixture, fixture, SEED_COMMENTS[fixture], verbosity)
+                signoff.record_launch(Article.objects.get(slug=fixture), revision)
             changes.articles_loaded(Article.objects.all())
 
     def load_revision(self, fixture, slug, comment, verbosity):
@@ -47,3 +49,4 @@ class Command(BaseCommand):
             call_command("loaddata", fixture, verbosity=verbosity)
             reversion.add_to_revision(Article.objects.get(slug=slug))
             reversion.set_comment(comment)
+        return Version.objects.get_for_object(Article.objects.get(slug=slug)).first().revision

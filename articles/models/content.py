@@ -193,6 +193,8 @@ class Article(TimeStampedModel):
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # How many "What changed" notes the page shows.
+    CHANGE_NOTES_SHOWN = 3
 
     class Meta:
         ordering = ["title"]
@@ -311,6 +313,10 @@ class Article(TimeStampedModel):
     def contents(self):
         """The headings of the "On this page" list, in page order."""
         return self.section_headings() + [c.title for c in self.callouts.all() if c.title]
+
+    def change_notes(self):
+        """The public notes of its latest publications, newest first (prefetched)."""
+        return list(self.publications.all())[: self.CHANGE_NOTES_SHOWN]
 
     def last_review(self, kind=None):
         reviews = [r for r in self.reviews.all() if kind is None or r.kind == kind]

@@ -1,0 +1,277 @@
+"""Sign-off in the admin: working copies of published articles, the review queue, and the
+approve and send-back steps. Mixed into ArticleAdmin."""
+
+from contextlib import contextmanager
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, Publication, WorkingCopy
+from articles.publishing import changes, signoff
+
+NOTE_HELP = "Optional, shown on the page: a short public note such as “Added advice on statins”."
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label="What changed, for readers", max_length=200, required=False, help_text=NOTE_HELP
+    )
+    go_live_at = forms.DateTimeField(
+        label="Go live at",
+        required=False,
+        help_text="Only for an article readers cannot see yet. Leave empty to publish now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean_go_live_at(self):
+        go_live_at = self.cleaned_data["go_live_at"]
+        if go_live_at and go_live_at < timezone.now():
+            raise forms.ValidationError("Choose a time in the future, or leave it empty.")
+        return go_live_at
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs changing",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The editor sees this on the article's page.",
+    )
+
+
+class SignOffAdmin(admin.ModelAdmin):
+    """The change page of a published article edits its working copy, never the live rows."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("review-queue/", wrap(self.queue_view), name="articles_article_queue"),
+            path("<path:object_id>/sign-off/", wrap(self.sign_off_view),
+                 name="articles_article_signoff"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    @contextmanager
+    def working_copy_applied(self, article):
+        """The article's rows hold its working copy inside this block, and are rolled back
+        after it: what is read or rendered inside sees the copy, readers never do."""
+        with transaction.atomic():
+            point = transaction.savepoint()
+            try:
+                yield signoff.apply_working_copy(article)
+            finally:
+                transaction.savepoint_rollback(point)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Around VersionAdmin's change_view, so that its revision of a save is complete
+        # before a working copy is taken from it.
+        article = Article.objects.filter(pk=_pk(object_id)).first()
+        context = {**(extra_context or {})}
+        if article is not None:
+            context["sign_off"] = self.sign_off_context(request, article)
+        show_form = lambda: super(SignOffAdmin, self).change_view(  # noqa: E731
+            request, object_id, form_url, context
+        )
+        if article is not None and signoff.keeps_live_version(article):
+            return self.edit_working_copy(request, article, show_form)
+        response = show_form()
+        self.after_draft_save(request, response)
+        return response
+
+    def add_view(self, request, form_url="", extra_context=None):
+        response = super().add_view(request, form_url, extra_context)
+        self.after_draft_save(request, response)
+        return response
+
+    def after_draft_save(self, request, response):
+        """A new article or a draft: its rows are its working copy."""
+        saved = getattr(request, "saved_article", None)
+        if saved is None or not _saved(request, response):
+            return
+        if signoff.keeps_live_version(saved):
+            # Published from its form, which only those who may publish can do.
+            signoff.record_publication(saved, request.user, _note(request), saved_revision=True)
+        else:
+            signoff.note_draft_edit(saved, request.user)
+            if "_submit" in request.POST:
+                signoff.submit(saved, request.user)
+                self.message_user(request, "Submitted for clinical review.")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        request.saved_article = form.instance
+
+    def edit_working_copy(self, request, live, show_form, restoring=False):
+        """Run the admin's change form (or a restore) on the working copy of a published
+        article. A save by someone who may publish, with "Save and publish", goes to
+        readers; any other save becomes the working copy, and readers see no change."""
+        publishing = "_publish" in request.POST and signoff.may_publish(request.user)
+        with transaction.atomic():
+            live = Article.objects.select_for_update().get(pk=live.pk)
+            # The write path compares with what readers had, not with the working copy.
+            request.article_before = changes.Before.of(live.pk, restoring=restoring)
+            point = transaction.savepoint()
+            if not restoring:
+                signoff.apply_working_copy(live)
+            applied_token = _token(live)
+            response = show_form()
+            if hasattr(response, "render"):
+                response.render()  # while the working copy is in the rows
+            saved = (
+                request.method == "POST"
+                and response.status_code == 302
+                and _token(live) not in (live.edit_token, applied_token)
+            )
+            if saved and publishing:
+                transaction.savepoint_commit(point)
+                signoff.record_publication(live, request.user, _note(request), saved_revision=True)
+                self.message_user(request, "Published: readers now see this version.")
+                return response
+            captured = signoff.CapturedRevision(live) if saved else None
+            transaction.savepoint_rollback(point)
+            if captured:
+                signoff.keep_as_working_copy(live, captured, request.user)
+                self.message_user(
+                    request,
+                    "Saved as unpublished changes: readers still see the live version. "
+                    + (
+                        "Publish them when they are ready."
+                        if signoff.may_publish(request.user)
+                        else "Submit them for clinical review when they are ready."
+                    ),
+                    messages.INFO,
+                )
+                if "_submit" in request.POST:
+                    signoff.submit(live, request.user)
+                    self.message_user(request, "Submitted for clinical review.")
+        return response
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an old revision of a published article makes a working copy, which
+        # goes through sign-off like any other change.
+        live = Article.objects.filter(pk=_pk(object_id)).first()
+        run = super().revision_view
+        if live is None or not signoff.keeps_live_version(live):
+            return run(request, object_id, version_id, extra_context)
+        return self.edit_working_copy(
+            request, live, lambda: run(request, object_id, version_id, extra_context), True
+        )
+
+    def sign_off_context(self, request, article):
+        copy = signoff.working_copy(article)
+        live_publication = Publication.objects.filter(article=article).first()
+        return {
+            "article": article,
+            "is_published": signoff.keeps_live_version(article),
+            "copy": copy,
+            "has_changes": bool(copy and copy.revision_id),
+            "live_publication": live_publication,
+            "may_publish": signoff.may_publish(request.user),
+            "needs_clinical_approval": signoff.needs_clinical_approval(),
+            "compare_url": compare_url(article, live_publication, copy),
+        }
+
+    def sign_off_view(self, request, object_id):
+        article = self.article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        approve_form = ApproveForm(request.POST if "_approve" in request.POST else None)
+        send_back_form = SendBackForm(request.POST if "_send_back" in request.POST else None)
+        if request.method == "POST":
+            done = self.sign_off_step(request, article, approve_form, send_back_form)
+            if done:
+                return redirect("admin:articles_article_signoff", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Sign-off: {article}",
+            "sign_off": self.sign_off_context(request, article),
+            "approve_form": approve_form,
+            "send_back_form": send_back_form,
+            "history": Version.objects.get_for_object(article).select_related("revision__user")[
+                :20
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
+
+    def sign_off_step(self, request, article, approve_form, send_back_form):
+        copy = signoff.working_copy(article)
+        if "_submit" in request.POST:
+            signoff.submit(article, request.user)
+            self.message_user(request, "Submitted for clinical review.")
+            return True
+        if not signoff.may_publish(request.user):
+            raise PermissionDenied
+        if "_approve" in request.POST and approve_form.is_valid():
+            if signoff.keeps_live_version(article) and not (copy and copy.revision_id):
+                self.message_user(request, "There are no changes to publish.", messages.ERROR)
+                return True
+            go_live_at = approve_form.cleaned_data["go_live_at"]
+            if go_live_at and article.is_live():
+                go_live_at = None  # a change to a live article goes live when approved
+            signoff.publish(article, request.user, approve_form.cleaned_data["note"], go_live_at)
+            self.message_user(request, "Approved and published.")
+            return True
+        if "_send_back" in request.POST and send_back_form.is_valid():
+            if copy is None:
+                self.message_user(request, "Nothing was submitted.", messages.ERROR)
+                return True
+            signoff.send_back(article, request.user, send_back_form.cleaned_data["comment"])
+            self.message_user(request, "Sent back to the editor with your comments.")
+            return True
+        return False
+
+    def queue_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        copies = (
+            WorkingCopy.objects.filter(state=WorkingCopy.State.SUBMITTED)
+            .select_related("article", "submitted_by")
+            .order_by("submitted_at")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Waiting for clinical review",
+            "copies": copies,
+        }
+        return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
+
+
+def compare_url(article, live_publication, copy):
+    """The history's word-by-word comparison of the live version with the working copy."""
+    if not (live_publication and live_publication.revision_id and copy and copy.revision_id):
+        return None
+    versions = Version.objects.get_for_object(article)
+    live = versions.filter(revision_id=live_publication.revision_id).first()
+    working = versions.filter(revision_id=copy.revision_id).first()
+    if not (live and working):
+        return None
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    return f"{url}?version_id1={live.pk}&version_id2={working.pk}"
+
+
+def _pk(object_id):
+    value = unquote(str(object_id))
+    return int(value) if value.isdigit() else None
+
+
+def _token(article):
+    """The edit token in the rows now: only a saved form gives the article a new one."""
+    return Article.objects.filter(pk=article.pk).values_list("edit_token", flat=True).first()
+
+
+def _saved(request, response):
+    return request.method == "POST" and response.status_code == 302
+
+
+def _note(request):
+    return request.POST.get("publication_note", "").strip()[:200]

@@ -1,0 +1,192 @@
+"""Sign-off: a published article's changes wait as a working copy until someone who may
+publish approves them; every publication is recorded.
+
+The working copy of a published article is a django-reversion revision. The admin's change
+page applies it to the rows inside a transaction that it then rolls back, so editors work
+on their copy with the admin they know while readers keep the live rows.
+"""
+
+import reversion
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.db import transaction
+from django.utils import timezone
+from reversion.models import Revision, Version
+
+from articles.models import PART_MODELS, Article, Publication, WorkingCopy
+from articles.publishing import changes
+
+
+def needs_clinical_approval():
+    return settings.SIGN_OFF_POLICY == "clinical"
+
+
+def may_publish(user):
+    """Whether `user` may give readers a change: approve, publish or schedule it."""
+    if user.has_perm("articles.publish_article"):
+        return True
+    return not needs_clinical_approval() and user.has_perm("articles.change_article")
+
+
+def keeps_live_version(article):
+    """A published article's rows are what readers get: edits wait as a working copy."""
+    return article.status == Article.Status.PUBLISHED
+
+
+def working_copy(article):
+    return WorkingCopy.objects.filter(article=article).select_related("revision").first()
+
+
+def apply_working_copy(article):
+    """Write the working copy's revision over the article's rows. Callers roll this back
+    (to show or edit the copy) or keep it (to publish the copy)."""
+    copy = working_copy(article)
+    if copy is None or copy.revision is None:
+        return copy
+    # Parts are written back one row at a time: park today's rows so no two share a place.
+    for part in PART_MODELS:
+        part.objects.filter(article_id=article.pk).park()
+    copy.revision.revert(delete=True)
+    return copy
+
+
+class CapturedRevision:
+    """The newest revision of an article, read into memory so it outlives a rollback."""
+
+    def __init__(self, article):
+        version = Version.objects.get_for_object(article).select_related("revision").first()
+        revision = version.revision
+        self.revision = {
+            "date_created": revision.date_created,
+            "user_id": revision.user_id,
+            "comment": revision.comment,
+        }
+        self.versions = list(
+            revision.version_set.values(
+                "object_id", "content_type_id", "db", "format", "serialized_data", "object_repr"
+            )
+        )
+        self.log_entries = list(
+            LogEntry.objects.filter(
+                object_id=str(article.pk), action_time__gte=revision.date_created
+            ).values(
+                "action_time", "user_id", "content_type_id", "object_id", "object_repr",
+                "action_flag", "change_message",
+            )
+        )  # fmt: skip
+
+    def save(self):
+        revision = Revision.objects.create(**self.revision)
+        Version.objects.bulk_create(
+            Version(revision=revision, **version) for version in self.versions
+        )
+        LogEntry.objects.bulk_create(LogEntry(**entry) for entry in self.log_entries)
+        return revision
+
+
+def keep_as_working_copy(article, captured, user):
+    """Store what an editor saved as the article's working copy; readers see no change.
+    Editing a submitted copy takes it back out of the review queue."""
+    revision = captured.save()
+    WorkingCopy.objects.update_or_create(
+        article=article,
+        defaults={
+            "revision": revision,
+            "state": WorkingCopy.State.EDITING,
+            "updated_at": timezone.now(),
+            "updated_by": user,
+        },
+    )
+
+
+def note_draft_edit(article, user):
+    """A draft's rows are its working copy: an edit takes it back out of the review queue."""
+    WorkingCopy.objects.filter(article=article).exclude(state=WorkingCopy.State.EDITING).update(
+        state=WorkingCopy.State.EDITING, updated_at=timezone.now(), updated_by=user
+    )
+
+
+def submit(article, user):
+    copy, _ = WorkingCopy.objects.get_or_create(article=article)
+    copy.state = WorkingCopy.State.SUBMITTED
+    copy.submitted_at = timezone.now()
+    copy.submitted_by = user
+    copy.review_comment = ""
+    copy.save()
+    _record_working_copy(copy, user, "Submitted for clinical review")
+    return copy
+
+
+def send_back(article, user, comment):
+    copy = WorkingCopy.objects.select_for_update().get(article=article)
+    copy.state = WorkingCopy.State.SENT_BACK
+    copy.review_comment = comment
+    copy.save()
+    _record_working_copy(copy, user, f"Sent back: {comment}")
+    return copy
+
+
+def publish(article, user, note="", go_live_at=None):
+    """Give readers the article's working copy (or, for a draft, its rows), now or, for an
+    article readers cannot see yet, at `go_live_at`. Records the publication."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        before = changes.Before.of(article.pk)
+        apply_working_copy(article)
+        article.refresh_from_db()
+        if not article.is_live():
+            article.status = Article.Status.PUBLISHED
+            article.publish_at = changes.go_live_time(article.status, go_live_at)
+            article.save(update_fields=["status", "publish_at", "updated_at"])
+        publication = record_publication(article, user, note)
+        changes.article_changed(article, before, content_changed=True)
+    return publication
+
+
+def record_publication(article, user, note="", saved_revision=False):
+    """Record that readers now get the article as it stands in the rows; its working copy
+    has become the live version. After a save from the admin, its revision is the one
+    published (`saved_revision`); otherwise a revision is recorded here."""
+    if saved_revision:
+        revision = Version.objects.get_for_object(article).first().revision
+    else:
+        revision = _record(article, user, f"Published{': ' + note if note else ''}")
+    WorkingCopy.objects.filter(article=article).delete()
+    return Publication.objects.create(
+        article=article, revision=revision, published_by=user, note=note
+    )
+
+
+def record_launch(article, revision):
+    """The launch content, loaded by the seed: published by nobody in particular."""
+    return Publication.objects.create(article=article, revision=revision)
+
+
+def _record(article, user, comment):
+    """A revision of the article as it now stands in the database, for its history."""
+    with reversion.create_revision():
+        reversion.add_to_revision(article)  # with its parts: the admin registers them to follow
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+    return Version.objects.get_for_object(article).first().revision
+
+
+def _record_working_copy(copy, user, comment):
+    """A step of sign-off in the article's history, as a revision holding the working copy:
+    a copy of its revision for a published article, the rows for a draft."""
+    if copy.revision is None:
+        _record(copy.article, user, comment)
+        return
+    old = copy.revision
+    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+    Version.objects.bulk_create(
+        Version(
+            revision=revision, object_id=v.object_id, content_type_id=v.content_type_id,
+            db=v.db, format=v.format, serialized_data=v.serialized_data,
+            object_repr=v.object_repr,
+        )
+        for v in old.version_set.all()
+    )  # fmt: skip
+    copy.revision = revision
+    copy.save(update_fields=["revision"])
