@@ -118,14 +118,7 @@ class ArticleQuerySet(models.QuerySet):
         published_related = models.Prefetch(
             "related_articles", queryset=self.model.objects.published().order_by("title")
         )
-        publication = self.model._meta.get_field("publications").related_model
-        change_notes = models.Prefetch(
-            "publications",
-            queryset=publication.objects.exclude(note=""),
-        )
-        return self.prefetch_related(
-            *self.model.part_accessors(), "reviews", published_related, change_notes
-        )
+        return self.prefetch_related(*self.model.part_accessors(), "reviews", published_related)
 
     def with_quick_help_parts(self):
         """What the "During a cramp" box draws: the steps and the care cards it links to."""

@@ -73,3 +73,13 @@ def restore(client, article, version):
     response = client.post(url, change_form_data(page))
     assert response.status_code == 302
     return page
+
+
+def sign_off_url(article):
+    return reverse("admin:articles_article_signoff", args=[article.pk])
+
+
+def approve(client, article, note="", go_live_at=""):
+    """Approve and publish the article's changes from its sign-off page."""
+    data = {"_approve": "Approve and publish", "note": note, "go_live_at": go_live_at}
+    return client.post(sign_off_url(article), data)

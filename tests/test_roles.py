@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article, Review
 from tests.accounts import member_of
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import approve, change_form_data, inline_prefix
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +108,14 @@ def test_editors_cannot_record_a_clinical_review(editor, seed_article):
     assert not seed_article.reviews.filter(kind=Review.Kind.CLINICAL).exists()
 
 
-def test_editors_can_record_an_editorial_review(editor, seed_article):
+def test_an_editors_review_waits_for_sign_off_before_readers_see_it(
+    editor, clinical_reviewer, seed_article
+):
     assert add_review(editor, seed_article, Review.Kind.EDITORIAL).status_code == 302
+    assert seed_article.reviews.count() == 1  # readers' version is unchanged
+
+    assert approve(clinical_reviewer, seed_article).status_code == 302
+
     assert seed_article.reviews.count() == 2
 
 

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.contrib.postgres.search import SearchVectorField
@@ -188,6 +189,9 @@ class Article(TimeStampedModel):
     # tsvector (GIN-indexed). Rebuilt by articles.search.reindex() after every edit.
     search_document = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The public notes of the latest publications ({"on": ISO date, "note": ...}), newest
+    # first: kept here by the write path so the page needs no query for them.
+    change_notes = models.JSONField(default=list, blank=True, editable=False)
     # Changes on every save; a save from a form loaded before the last one is refused.
     # A fresh random value (not a counter) stays unique when an old revision is restored.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -314,9 +318,12 @@ class Article(TimeStampedModel):
         """The headings of the "On this page" list, in page order."""
         return self.section_headings() + [c.title for c in self.callouts.all() if c.title]
 
-    def change_notes(self):
-        """The public notes of its latest publications, newest first (prefetched)."""
-        return list(self.publications.all())[: self.CHANGE_NOTES_SHOWN]
+    def latest_changes(self):
+        """The "What changed" notes readers see, newest first: dates and notes."""
+        return [
+            {"on": datetime.date.fromisoformat(change["on"]), "note": change["note"]}
+            for change in self.change_notes
+        ]
 
     def last_review(self, kind=None):
         reviews = [r for r in self.reviews.all() if kind is None or r.kind == kind]

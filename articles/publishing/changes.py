@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.caching.generation import invalidate_pages
-from articles.models import Article
+from articles.models import Article, Publication
 from articles.search.index import refresh_statistics, reindex
 
 # Index rebuilds of many articles read their parts in batches of this many articles.
@@ -71,9 +71,22 @@ def article_changed(article, before, content_changed=True):
     article.release_address()
     if before.slug is not None and (content_changed or before.restoring):
         article.mark_content_changed()
+    refresh_change_notes(article)
     reindex(Article.objects.with_parts().filter(pk=article.pk))
     invalidate_pages()
     return Outcome(kept, took_from)
+
+
+def refresh_change_notes(article):
+    """Copy the latest public notes of the article's publications onto it, for the page."""
+    notes = [
+        {"on": publication.published_at.date().isoformat(), "note": publication.note}
+        for publication in Publication.objects.filter(article=article).exclude(note="")[
+            : Article.CHANGE_NOTES_SHOWN
+        ]
+    ]
+    Article.objects.filter(pk=article.pk).update(change_notes=notes)
+    article.change_notes = notes
 
 
 def article_deleted():

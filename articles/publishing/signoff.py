@@ -152,9 +152,11 @@ def record_publication(article, user, note="", saved_revision=False):
     else:
         revision = _record(article, user, f"Published{': ' + note if note else ''}")
     WorkingCopy.objects.filter(article=article).delete()
-    return Publication.objects.create(
+    publication = Publication.objects.create(
         article=article, revision=revision, published_by=user, note=note
     )
+    changes.refresh_change_notes(article)
+    return publication
 
 
 def record_launch(article, revision):

@@ -1,0 +1,193 @@
+"""Sign-off: readers keep the live version while editors change a working copy, and only
+someone who may publish gives readers a change. Through the real admin, as each role."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Publication, Section, WorkingCopy
+from articles.search import search
+from tests.accounts import member_of
+from tests.admin_forms import (
+    approve,
+    article_versions,
+    change_form_data,
+    change_url,
+    inline_prefix,
+    save_through_admin,
+    sign_off_url,
+)
+from tests.constants import SEED_SLUG
+
+pytestmark = pytest.mark.django_db
+
+NEW_TEXT = "Wombats stretch their calves slowly."
+
+
+@pytest.fixture
+def editor(db):
+    return member_of("Editors")
+
+
+@pytest.fixture
+def reviewer(db):
+    return member_of("Clinical reviewers")
+
+
+def edit(client, article, publish=False, **extra):
+    """Save the article's first section with NEW_TEXT, as the role's "Save" button does."""
+    page = client.get(change_url(article))
+    data = change_form_data(page, publish=publish)
+    data[f"{inline_prefix(page, Section)}-0-body"] = NEW_TEXT
+    data.update(extra)
+    return client.post(change_url(article), data)
+
+
+def reader_page(client, article):
+    return client.get(f"/articles/{article.slug}/").content.decode()
+
+
+def test_an_editors_save_keeps_readers_on_the_live_version(client, editor, seed_article):
+    assert edit(editor, seed_article).status_code == 302
+
+    # Readers: page, bedside card and search all still give the live version.
+    assert NEW_TEXT not in reader_page(client, seed_article)
+    assert not search("wombats")
+    assert NEW_TEXT not in seed_article.sections.values_list("body", flat=True)
+    # Editors: the change page and the preview show the working copy, and say so.
+    page = editor.get(change_url(seed_article)).content.decode()
+    assert NEW_TEXT in page and "Unpublished changes" in page
+    preview = reverse("admin:articles_article_preview", args=[seed_article.pk])
+    assert NEW_TEXT in editor.get(preview).content.decode()
+    # The same save again carries on from the copy, not from the live version.
+    assert edit(editor, seed_article).status_code == 302
+    assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.EDITING
+
+
+def test_the_working_copy_compares_word_by_word_with_the_live_version(
+    editor, reviewer, seed_article
+):
+    save_through_admin(reviewer, seed_article)  # published: a revision of the live version
+    edit(editor, seed_article)
+
+    page = editor.get(change_url(seed_article)).content.decode()
+    link = next(part.split('"')[0] for part in page.split('href="') if "/compare/" in part)
+    diff = editor.get(link.replace("&amp;", "&")).content.decode()
+
+    assert "<ins>" in diff and "Wombats" in diff
+
+
+def test_submit_send_back_fix_and_approve(client, editor, reviewer, seed_article):
+    edit(editor, seed_article, _submit="Save and submit for clinical review")
+    assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SUBMITTED
+    queue = reviewer.get(reverse("admin:articles_article_queue")).content.decode()
+    assert seed_article.title in queue
+
+    # Editors cannot approve; reviewers send it back with a comment the editor sees.
+    assert approve(editor, seed_article).status_code == 403
+    sent_back = reviewer.post(
+        sign_off_url(seed_article), {"_send_back": "1", "comment": "Check the dose wording."}
+    )
+    assert sent_back.status_code == 302
+    assert "Check the dose wording." in editor.get(change_url(seed_article)).content.decode()
+    assert (
+        seed_article.title
+        not in reviewer.get(reverse("admin:articles_article_queue")).content.decode()
+    )
+
+    # Fixed and submitted again, then approved with a note for readers.
+    edit(editor, seed_article, _submit="Save and submit for clinical review")
+    assert approve(reviewer, seed_article, note="Clearer advice on stretching").status_code == 302
+
+    page = reader_page(client, seed_article)
+    assert NEW_TEXT in page
+    assert "Clearer advice on stretching" in page
+    assert search("wombats")
+    publication = Publication.objects.get(article=seed_article, published_by__isnull=False)
+    assert publication.published_by.groups.filter(name="Clinical reviewers").exists()
+    assert not WorkingCopy.objects.filter(article=seed_article).exists()
+    # Every step is in the article's history.
+    comments = [v.revision.comment for v in article_versions(seed_article)]
+    assert any(c.startswith("Published") for c in comments)
+    assert "Sent back: Check the dose wording." in comments
+    assert "Submitted for clinical review" in comments
+
+
+def test_a_new_article_is_approved_for_a_time_and_goes_live_then(client, editor, reviewer, db):
+    add = reverse("admin:articles_article_add")
+    data = change_form_data(editor.get(add), publish=False) | {
+        "title": "Numbat cramps",
+        "slug": "numbat-cramps",
+        "summary": "What a numbat should know about cramps in the calf at night, in short.",
+        "status": Article.Status.PUBLISHED,
+    }
+    refused = editor.post(add, data)
+    assert refused.status_code == 200
+    assert "A clinical reviewer approves an article" in refused.content.decode()
+
+    data["status"] = Article.Status.DRAFT
+    assert editor.post(add, data | {"_submit": "1"}).status_code == 302
+    article = Article.objects.get(slug="numbat-cramps")
+    go_live = timezone.localtime() + datetime.timedelta(hours=2)
+    response = approve(reviewer, article, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
+    assert response.status_code == 302
+
+    article.refresh_from_db()
+    assert client.get("/articles/numbat-cramps/").status_code == 404
+    later = timezone.now() + datetime.timedelta(hours=3)
+    assert Article.objects.published(later).filter(pk=article.pk).exists()
+
+
+def test_restoring_a_revision_makes_a_working_copy(client, editor, reviewer, seed_article):
+    save_through_admin(reviewer, seed_article)
+    [*_, first] = article_versions(seed_article)
+    edit(reviewer, seed_article, publish=True)
+    assert NEW_TEXT in reader_page(client, seed_article)
+
+    url = reverse("admin:articles_article_revision", args=[seed_article.pk, first.pk])
+    page = editor.get(url)
+    assert editor.post(url, change_form_data(page, publish=False)).status_code == 302
+
+    assert NEW_TEXT in reader_page(client, seed_article)  # readers keep what was approved
+    assert WorkingCopy.objects.get(article=seed_article).revision_id
+
+
+def test_when_editors_may_publish_their_save_and_publish_is_recorded(
+    client, editor, seed_article, settings
+):
+    settings.SIGN_OFF_POLICY = "editors"
+
+    assert edit(editor, seed_article, publish=True).status_code == 302
+
+    assert NEW_TEXT in reader_page(client, seed_article)
+    assert Publication.objects.filter(article=seed_article, published_by__isnull=False).exists()
+
+
+def test_under_clinical_sign_off_an_editors_publish_button_only_saves(
+    client, editor, seed_article
+):
+    assert edit(editor, seed_article, publish=True).status_code == 302
+
+    assert NEW_TEXT not in reader_page(client, seed_article)
+    assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
+
+
+def test_a_superusers_publication_is_recorded_like_anyones(client, admin_client, seed_article):
+    assert (
+        edit(admin_client, seed_article, publish=True, publication_note="Typo").status_code == 302
+    )
+
+    publication = Publication.objects.filter(article=seed_article).first()
+    assert publication.published_by.is_superuser and publication.note == "Typo"
+    assert "Typo" in reader_page(client, seed_article)
+
+
+def test_the_seed_records_its_launch_publications(db):
+    from django.core.management import call_command
+
+    call_command("seed_if_empty", verbosity=0)
+
+    launch = Article.objects.get(slug=SEED_SLUG)
+    assert Publication.objects.filter(article=launch, revision__isnull=False).count() == 1
