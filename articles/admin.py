@@ -3,6 +3,7 @@ import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -180,6 +181,8 @@ class ReviewDueFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     form = ArticleAdminForm
+    # reversion's list, with a link to the review queue.
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = ["title", "state", "last_reviewed", "review_due", "updated_at"]
     list_filter = [StageFilter, ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
@@ -293,6 +296,8 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         article = self.article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])  # the reader page only reads
         # A published article's preview shows its working copy, if it has one.
         with self.working_copy_applied(article) as copy:
             article.refresh_from_db()

@@ -441,6 +441,18 @@ MATRIX |= {
         ),
         Case(url("articles_article_preview", MISSING_PK), no_such_object(ARTICLES)),
     ],
+    # Sign-off: the review queue reads; the sign-off page's steps need the right to publish,
+    # but for submitting (an empty POST from an editor asks for nothing they may do).
+    (f"{ARTICLE}review-queue/", "admin:articles_article_queue"): lambda w: [
+        Case(url("articles_article_queue"), admin_page(ARTICLES, post=NOT_ALLOWED)),
+    ],
+    (f"{ARTICLE}<path:object_id>/sign-off/", "admin:articles_article_signoff"): lambda w: [
+        Case(
+            url("articles_article_signoff", w.seed.pk),
+            admin_page(ARTICLES, post=lambda role: FORBIDDEN if role == EDITOR else OK),
+        ),
+        Case(url("articles_article_signoff", MISSING_PK), no_such_object(ARTICLES)),
+    ],
     # History, comparisons, restores and recovery (django-reversion, -compare).
     (f"{ARTICLE}<path:object_id>/history/", "admin:articles_article_history"): lambda w: [
         Case(url("articles_article_history", w.seed.pk), admin_page(ARTICLES)),

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -232,6 +233,8 @@ class SignOffAdmin(admin.ModelAdmin):
     def queue_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         copies = (
             WorkingCopy.objects.filter(state=WorkingCopy.State.SUBMITTED)
             .select_related("article", "submitted_by")
