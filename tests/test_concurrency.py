@@ -1,16 +1,16 @@
 """Two editors, one article: the second save from a stale form is refused, nothing is lost."""
 
 import threading
-import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from articles.models import Article, Section
 from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
+from tests.transactions import wait_until_another_transaction_waits_for_a_lock
 
 
 def change_url(article):
@@ -73,27 +73,6 @@ def test_saving_twice_from_one_editor_works(admin_client, seed_article):
     assert admin_client.post(change_url(seed_article), first).status_code == 302
     second = edited_form(admin_client, seed_article, "Two.")
     assert admin_client.post(change_url(seed_article), second).status_code == 302
-
-
-def wait_until_another_transaction_waits_for_a_lock():
-    """True once PostgreSQL shows a second transaction queued behind a row lock.
-
-    SQLite's busy wait cannot be observed from outside, so there we only give the other
-    request a moment to reach the database.
-    """
-    if connection.vendor != "postgresql":
-        time.sleep(1)
-        return True
-    for _ in range(100):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)

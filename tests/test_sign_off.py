@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Publication, Section, WorkingCopy
 from articles.search import search
-from tests.accounts import member_of
+from tests.accounts import member_of, signed_in
 from tests.admin_forms import (
     approve,
     article_versions,
@@ -20,6 +20,11 @@ from tests.admin_forms import (
     sign_off_url,
 )
 from tests.constants import SEED_SLUG
+from tests.transactions import (
+    held_at_save,
+    run_in_thread,
+    wait_until_another_transaction_waits_for_a_lock,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +196,74 @@ def test_the_seed_records_its_launch_publications(db):
 
     launch = Article.objects.get(slug=SEED_SLUG)
     assert Publication.objects.filter(article=launch, revision__isnull=False).count() == 1
+
+
+def publisher(django_user_model, username):
+    """One who may publish. A superuser: these tests flush the database, and with it the
+    groups the data migrations made; their plain "Save" makes a working copy like anyone's."""
+    user = django_user_model.objects.create_superuser(username, password="x" * 20)
+    return signed_in(user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_at_once_publish_the_changes_once(client, seed_article, django_user_model):
+    edit(publisher(django_user_model, "ed"), seed_article)
+    first, second = (publisher(django_user_model, name) for name in ("ria", "rob"))
+    pages = [reviewer.get(sign_off_url(seed_article)) for reviewer in (first, second)]
+    results = {}
+
+    with held_at_save(Article, "first") as (held, release):
+        one = run_in_thread("first", results, lambda: approve(first, seed_article, page=pages[0]))
+        assert held.wait(timeout=30)
+        two = run_in_thread(
+            "second", results, lambda: approve(second, seed_article, page=pages[1])
+        )
+        blocked = wait_until_another_transaction_waits_for_a_lock()
+        assert two.is_alive(), "the second approval finished while the first was open"
+        release.set()
+        one.join(timeout=30)
+        two.join(timeout=30)
+
+    assert results["first"].status_code == results["second"].status_code == 302
+    assert (
+        Publication.objects.filter(article=seed_article, published_by__isnull=False).count() == 1
+    )
+    assert NEW_TEXT in reader_page(client, seed_article)
+    assert not WorkingCopy.objects.filter(article=seed_article).exists()
+    assert blocked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
+    client, seed_article, django_user_model
+):
+    editor = publisher(django_user_model, "ed")
+    edit(editor, seed_article)
+    reviewer = publisher(django_user_model, "ria")
+    reviewed_page = reviewer.get(sign_off_url(seed_article))
+    page = editor.get(change_url(seed_article))
+    later = change_form_data(page, publish=False)
+    later[f"{inline_prefix(page, Section)}-0-body"] = "A later edit nobody has reviewed."
+    results = {}
+
+    with held_at_save(Article, "editor") as (held, release):
+        saving = run_in_thread(
+            "editor", results, lambda: editor.post(change_url(seed_article), later)
+        )
+        assert held.wait(timeout=30)
+        approving = run_in_thread(
+            "reviewer", results, lambda: approve(reviewer, seed_article, page=reviewed_page)
+        )
+        wait_until_another_transaction_waits_for_a_lock()
+        release.set()
+        saving.join(timeout=30)
+        approving.join(timeout=30)
+
+    assert results["editor"].status_code == 302
+    # The approval was of the earlier copy: refused, so readers keep the live version...
+    assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
+    page = reader_page(client, seed_article)
+    assert NEW_TEXT not in page and "A later edit" not in page
+    # ... and the later edit waits, whole, for its own review.
+    copy = editor.get(change_url(seed_article)).content.decode()
+    assert "A later edit nobody has reviewed." in copy

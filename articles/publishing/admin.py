@@ -22,6 +22,7 @@ NOTE_HELP = "Optional, shown on the page: a short public note such as “Added a
 
 
 class ApproveForm(forms.Form):
+    reviewed = forms.CharField(widget=forms.HiddenInput, max_length=100)
     note = forms.CharField(
         label="What changed, for readers", max_length=200, required=False, help_text=NOTE_HELP
     )
@@ -184,7 +185,10 @@ class SignOffAdmin(admin.ModelAdmin):
         article = self.article_or_404(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        approve_form = ApproveForm(request.POST if "_approve" in request.POST else None)
+        approve_form = ApproveForm(
+            request.POST if "_approve" in request.POST else None,
+            initial={"reviewed": signoff.review_marker(article)},
+        )
         send_back_form = SendBackForm(request.POST if "_send_back" in request.POST else None)
         if request.method == "POST":
             done = self.sign_off_step(request, article, approve_form, send_back_form)
@@ -212,13 +216,25 @@ class SignOffAdmin(admin.ModelAdmin):
         if not signoff.may_publish(request.user):
             raise PermissionDenied
         if "_approve" in request.POST and approve_form.is_valid():
-            if signoff.keeps_live_version(article) and not (copy and copy.revision_id):
+            reviewed = approve_form.cleaned_data["reviewed"]
+            if reviewed == "nothing":
                 self.message_user(request, "There are no changes to publish.", messages.ERROR)
                 return True
             go_live_at = approve_form.cleaned_data["go_live_at"]
             if go_live_at and article.is_live():
                 go_live_at = None  # a change to a live article goes live when approved
-            signoff.publish(article, request.user, approve_form.cleaned_data["note"], go_live_at)
+            try:
+                signoff.publish(
+                    article, request.user, approve_form.cleaned_data["note"], go_live_at, reviewed
+                )
+            except signoff.ChangedSinceReview:
+                self.message_user(
+                    request,
+                    "Nothing was published: the changes were edited or published after you "
+                    "opened this page. Review what is waiting now.",
+                    messages.ERROR,
+                )
+                return True
             self.message_user(request, "Approved and published.")
             return True
         if "_send_back" in request.POST and send_back_form.is_valid():

@@ -6,6 +6,8 @@ page applies it to the rows inside a transaction that it then rolls back, so edi
 on their copy with the admin they know while readers keep the live rows.
 """
 
+import uuid
+
 import reversion
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -126,11 +128,48 @@ def send_back(article, user, comment):
     return copy
 
 
-def publish(article, user, note="", go_live_at=None):
+class ChangedSinceReview(Exception):
+    """The working copy changed (or was published) after the reviewer opened it."""
+
+
+def review_marker(article):
+    """What a reviewer approves: the working copy's revision, or a draft's edit token.
+    The sign-off page carries it, and publish() refuses anything else."""
+    copy = working_copy(article)
+    if copy is not None and copy.revision_id:
+        return f"revision:{copy.revision_id}"
+    if keeps_live_version(article):
+        return "nothing"  # published, with no changes waiting
+    return f"draft:{article.edit_token}"
+
+
+def _claim(article, reviewed):
+    """Take what the reviewer saw for publishing, by a write that only matches while it is
+    unchanged: a second approval, or one after an edit, then matches nothing. (A write,
+    not a read, so that SQLite, which has no row locks, is as safe as PostgreSQL.)"""
+    kind, _, value = reviewed.partition(":")
+    if kind == "revision" and value.isdigit():
+        waiting = WorkingCopy.objects.filter(article=article, revision_id=int(value))
+        return waiting.update(updated_at=timezone.now()) == 1
+    if kind == "draft":
+        draft = Article.objects.filter(
+            pk=article.pk, status=Article.Status.DRAFT, edit_token=value
+        )
+        return draft.update(edit_token=uuid.uuid4()) == 1
+    return False
+
+
+def publish(article, user, note="", go_live_at=None, reviewed=None):
     """Give readers the article's working copy (or, for a draft, its rows), now or, for an
-    article readers cannot see yet, at `go_live_at`. Records the publication."""
+    article readers cannot see yet, at `go_live_at`. Records the publication.
+
+    With `reviewed` (a review_marker), refuses with ChangedSinceReview unless that is still
+    what waits: two approvals, or an approval and an edit, never publish unseen changes.
+    """
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
+        if reviewed is not None and not _claim(article, reviewed):
+            raise ChangedSinceReview
         before = changes.Before.of(article.pk)
         apply_working_copy(article)
         article.refresh_from_db()
