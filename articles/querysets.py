@@ -115,10 +115,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_parts(self):
         """Everything the article page draws, in a fixed number of queries."""
-        published_related = models.Prefetch(
-            "related_articles", queryset=self.model.objects.published().order_by("title")
+        # Every related article, live or not: the page links to the live ones, and the
+        # page cache keeps the page only until the next of them goes live or comes down.
+        related = models.Prefetch(
+            "related_articles", queryset=self.model.objects.order_by("title")
         )
-        return self.prefetch_related(*self.model.part_accessors(), "reviews", published_related)
+        return self.prefetch_related(*self.model.part_accessors(), "reviews", related)
 
     def with_quick_help_parts(self):
         """What the "During a cramp" box draws: the steps and the care cards it links to."""

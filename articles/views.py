@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
 
 from articles import search
+from articles.caching.tags import article_tag
 from articles.models import Article
 
 SITE_DESCRIPTION = (
@@ -65,6 +66,12 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # The page shows this article and links to its related ones: only their changes
+        # (and the lists') make the cached page stale.
+        self.request.page_tags = {
+            article_tag(article.pk),
+            *(article_tag(related.pk) for related in article.related_articles.all()),
+        }
         return {
             "page_title": article.title,
             "page_description": article.summary,

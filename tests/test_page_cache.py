@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from articles.caching.pages import seconds_to_keep
 from articles.models import Article, Section
-from tests.admin_forms import change_form_data, inline_prefix
-from tests.factories import ArticleFactory
+from tests.admin_forms import change_form_data, inline_prefix, save_through_admin
+from tests.factories import ArticleFactory, ReliefTechniqueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +177,65 @@ def test_plain_http_is_still_redirected_when_the_page_is_cached(seed_article):
 def test_searches_and_stray_query_strings_never_fill_the_cache(client, seed_article, query):
     for _ in range(3):
         assert client.get(query)["X-Cache"] == "MISS"
+
+
+def test_a_publication_makes_stale_only_the_pages_that_show_the_article(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    published = ArticleFactory(title="Changes now")
+    ReliefTechniqueFactory(article=published, is_quick_help=True)  # it has a bedside card
+    linking = ArticleFactory(title="Links to it")
+    linking.related_articles.add(published)
+    unrelated = ArticleFactory(title="Stays cached")
+    pages = {
+        "its page": published.get_absolute_url(),
+        "its bedside card": reverse("articles:bedside_card", args=[published.slug]),
+        "a page linking to it": linking.get_absolute_url(),
+        "the home page": reverse("articles:index"),
+        "the sitemap": "/sitemap.xml",
+        "the feed": reverse("articles:feed"),
+        "an unrelated page": unrelated.get_absolute_url(),
+    }
+    for url in pages.values():
+        assert warm(client, url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_through_admin(admin_client, published, lambda d, p: d.update(title="Changed"))
+
+    served = {name: client.get(url)["X-Cache"] for name, url in pages.items()}
+    assert served == {
+        "its page": "MISS",
+        "its bedside card": "MISS",
+        "a page linking to it": "MISS",
+        "the home page": "MISS",
+        "the sitemap": "MISS",
+        "the feed": "MISS",
+        "an unrelated page": "HIT",
+    }
+
+
+def test_saving_a_working_copy_makes_nothing_stale(
+    client, seed_article, django_capture_on_commit_callbacks
+):
+    from tests.accounts import member_of
+
+    editor = member_of("Editors")
+    url = seed_article.get_absolute_url()
+    warm(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_through_admin(editor, seed_article, lambda d, p: d.update(title="Unapproved title"))
+
+    assert client.get(url)["X-Cache"] == "HIT"
+
+
+def test_a_scheduled_switch_bounds_only_the_pages_that_show_it():
+    now = timezone.now()
+    soon = ArticleFactory(publish_at=now + datetime.timedelta(seconds=90))
+    linking, unrelated = ArticleFactory(), ArticleFactory()
+    linking.related_articles.add(soon)
+
+    assert 0 < seconds_to_keep(now, {f"article:{soon.pk}"}) <= 90
+    assert 0 < seconds_to_keep(now, {f"article:{linking.pk}", f"article:{soon.pk}"}) <= 90
+    assert seconds_to_keep(now, {f"article:{unrelated.pk}"}) > 90
+    assert 0 < seconds_to_keep(now) <= 90  # lists show every article

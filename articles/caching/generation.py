@@ -1,16 +1,20 @@
-"""Content generations: every cached page carries the one it was rendered in.
+"""Content generations and tags: every cached page carries the generation it was rendered
+in, and the versions of the tags it depends on (an article, or the lists of articles).
 
-Only the write path (articles.publishing.changes) starts a new generation.
+Only the write path (articles.publishing.changes) starts a generation or moves a tag on.
 """
 
 import hashlib
 import logging
 import os
+import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from articles.caching.tags import LISTING, article_tag
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,7 @@ def _release():
 
 
 GENERATION_KEY = f"pages:generation:{_release()}"
+TAG_KEY = f"pages:tag:{_release()}:{{}}"
 
 
 def invalidate_pages():
@@ -38,3 +43,23 @@ def _new_generation():
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # the cache is down: nothing is served from it either
         log.warning("Could not start a new page-cache generation", exc_info=True)
+
+
+def invalidate_article(pk):
+    """Make stale, once the transaction has committed, only the pages that show article `pk`:
+    its own, those that link to it, and the lists of articles."""
+    transaction.on_commit(lambda: _move_tags_on([article_tag(pk), LISTING]))
+
+
+def _move_tags_on(tags):
+    # The time of the change, so that a page rendered around it is not stored as current.
+    try:
+        cache.set_many({TAG_KEY.format(tag): f"{time.time():.6f}" for tag in tags}, timeout=None)
+    except Exception:
+        log.warning("Could not move page-cache tags on", exc_info=True)
+
+
+def tag_versions(tags):
+    """The current version of each tag: the time it last moved on, or None."""
+    found = cache.get_many([TAG_KEY.format(tag) for tag in tags])
+    return {tag: found.get(TAG_KEY.format(tag)) for tag in tags}

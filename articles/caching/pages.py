@@ -21,7 +21,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from articles.caching.generation import GENERATION_KEY
+from articles.caching.generation import GENERATION_KEY, tag_versions
+from articles.caching.tags import LISTING
 from articles.models import Article
 
 log = logging.getLogger(__name__)
@@ -73,17 +74,25 @@ def is_shareable(request, response):
     )
 
 
-def seconds_to_keep(rendered_at):
-    """Until the first go-live or take-down after the page was rendered, at most
-    PAGE_CACHE_SECONDS; zero or less means the page is already out of date."""
+def seconds_to_keep(rendered_at, tags=(LISTING,)):
+    """Until the first go-live or take-down, after the page was rendered, of an article it
+    shows (of any, for lists), at most PAGE_CACHE_SECONDS; zero or less means the page is
+    already out of date."""
     keep = settings.PAGE_CACHE_SECONDS
-    upcoming = Article.objects.next_scheduled_change(rendered_at)
+    articles = Article.objects.all()
+    if LISTING not in tags:
+        articles = articles.filter(pk__in=[tag.split(":", 1)[1] for tag in tags])
+    upcoming = articles.next_scheduled_change(rendered_at)
     if upcoming is not None:
         keep = min(keep, int((upcoming - timezone.now()).total_seconds()))
     return keep
 
 
-# Pages this worker holds in memory: key -> (generation, expires at, headers, body).
+# Hosts' clocks may differ by this much; a tag moved on this soon before a page was rendered
+# may not be in it.
+CLOCK_SKEW_SECONDS = 2
+# Pages this worker holds in memory:
+# key -> (generation, expires at, headers, body, {tag: version}).
 LOCAL_PAGES = 200
 
 
@@ -103,16 +112,26 @@ class PageCacheMiddleware:
                 entry = cache.get(key)
                 if entry and entry[0] == generation:
                     self.remember(key, entry)
+            current = bool(
+                generation
+                and entry
+                and entry[0] == generation
+                and len(entry) == 5
+                and tag_versions(entry[4]) == entry[4]
+            )
         except Exception:  # a cache outage must never take the site down
             log.warning("Page cache unavailable; serving from the database", exc_info=True)
             return self.get_response(request)
-        if generation and entry and entry[0] == generation:
+        if current:
             return self.replay(request, entry)
         # Before rendering: a page that straddles a go-live time must not outlive it.
         rendered_at = timezone.now()
         response = self.get_response(request)
         if is_shareable(request, response):
-            self.store(key, generation, response, rendered_at)
+            # Pages that say nothing of what they show (lists, sitemaps, the feed) depend
+            # on the lists of articles.
+            tags = getattr(request, "page_tags", None) or {LISTING}
+            self.store(key, generation, response, rendered_at, tags)
         response["X-Cache"] = "MISS"
         return response
 
@@ -123,21 +142,25 @@ class PageCacheMiddleware:
             self.local.popitem(last=False)
 
     def replay(self, request, entry):
-        _, _, headers, body = entry
+        headers, body = entry[2], entry[3]
         response = get_conditional_response(
             request, etag=headers.get("ETag"), response=HttpResponse(body, headers=headers)
         )
         response["X-Cache"] = "HIT"
         return response
 
-    def store(self, key, generation, response, rendered_at):
+    def store(self, key, generation, response, rendered_at, tags):
         try:
             if generation is None:
                 # First page after a restart or eviction: start a generation, and store
                 # pages from the next request on (this one may predate a newer edit).
                 cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
                 return
-            keep = seconds_to_keep(rendered_at)
+            versions = tag_versions(tags)
+            started = rendered_at.timestamp() - CLOCK_SKEW_SECONDS
+            if any(version and float(version) > started for version in versions.values()):
+                return  # something it shows changed while it was rendered
+            keep = seconds_to_keep(rendered_at, tags)
             if keep <= 0:
                 return
             headers = {
@@ -145,7 +168,7 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in UNSTORED_HEADERS
             }
-            entry = (generation, time.time() + keep, headers, response.content)
+            entry = (generation, time.time() + keep, headers, response.content, versions)
             cache.set(key, entry, timeout=keep)
             self.remember(key, entry)
         except Exception:

@@ -318,6 +318,10 @@ class Article(TimeStampedModel):
         """The headings of the "On this page" list, in page order."""
         return self.section_headings() + [c.title for c in self.callouts.all() if c.title]
 
+    def published_related(self):
+        """The related articles readers can open now, by title (prefetched)."""
+        return [related for related in self.related_articles.all() if related.is_live()]
+
     def latest_changes(self):
         """The "What changed" notes readers see, newest first: dates and notes."""
         return [

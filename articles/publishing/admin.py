@@ -66,11 +66,10 @@ class SignOffAdmin(admin.ModelAdmin):
         """The article's rows hold its working copy inside this block, and are rolled back
         after it: what is read or rendered inside sees the copy, readers never do."""
         with transaction.atomic():
-            point = transaction.savepoint()
             try:
                 yield signoff.apply_working_copy(article)
             finally:
-                transaction.savepoint_rollback(point)
+                transaction.set_rollback(True)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Around VersionAdmin's change_view, so that its revision of a save is complete
@@ -116,29 +115,35 @@ class SignOffAdmin(admin.ModelAdmin):
         article. A save by someone who may publish, with "Save and publish", goes to
         readers; any other save becomes the working copy, and readers see no change."""
         publishing = "_publish" in request.POST and signoff.may_publish(request.user)
+        captured = None
         with transaction.atomic():
             live = Article.objects.select_for_update().get(pk=live.pk)
             # The write path compares with what readers had, not with the working copy.
             request.article_before = changes.Before.of(live.pk, restoring=restoring)
-            point = transaction.savepoint()
-            if not restoring:
-                signoff.apply_working_copy(live)
-            applied_token = _token(live)
-            response = show_form()
-            if hasattr(response, "render"):
-                response.render()  # while the working copy is in the rows
-            saved = (
-                request.method == "POST"
-                and response.status_code == 302
-                and _token(live) not in (live.edit_token, applied_token)
-            )
-            if saved and publishing:
-                transaction.savepoint_commit(point)
-                signoff.record_publication(live, request.user, _note(request), saved_revision=True)
-                self.message_user(request, "Published: readers now see this version.")
-                return response
-            captured = signoff.CapturedRevision(live) if saved else None
-            transaction.savepoint_rollback(point)
+            # An inner block that is rolled back, unless publishing: an atomic block rather
+            # than a bare savepoint, so that what the save queued for after commit (the
+            # page cache's tags) goes with it.
+            with transaction.atomic():
+                if not restoring:
+                    signoff.apply_working_copy(live)
+                applied_token = _token(live)
+                response = show_form()
+                if hasattr(response, "render"):
+                    response.render()  # while the working copy is in the rows
+                saved = (
+                    request.method == "POST"
+                    and response.status_code == 302
+                    and _token(live) not in (live.edit_token, applied_token)
+                )
+                if saved and publishing:
+                    signoff.record_publication(
+                        live, request.user, _note(request), saved_revision=True
+                    )
+                    self.message_user(request, "Published: readers now see this version.")
+                    return response
+                if saved:
+                    captured = signoff.CapturedRevision(live)
+                transaction.set_rollback(True)
             if captured:
                 signoff.keep_as_working_copy(live, captured, request.user)
                 self.message_user(

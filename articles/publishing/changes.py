@@ -9,8 +9,8 @@ cache. After the article and its parts are written:
 - the content-changed time moves on, when the words readers see changed;
 - the search index is rebuilt, in the same transaction, so search never disagrees with
   the page;
-- every cached page goes stale once the transaction commits, so that no worker stores
-  the old page again.
+- once the transaction commits, the cached pages that show the article go stale: its own,
+  those linking to it and the lists (every page, if an address moved).
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from articles.caching.generation import invalidate_pages
+from articles.caching.generation import invalidate_article, invalidate_pages
 from articles.models import Article, Publication
 from articles.search.index import refresh_statistics, reindex
 
@@ -73,7 +73,10 @@ def article_changed(article, before, content_changed=True):
         article.mark_content_changed()
     refresh_change_notes(article)
     reindex(Article.objects.with_parts().filter(pk=article.pk))
-    invalidate_pages()
+    if kept or took_from:
+        invalidate_pages()  # addresses moved: any page may link to them
+    else:
+        invalidate_article(article.pk)
     return Outcome(kept, took_from)
 
 
