@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
 
 from articles import search
-from articles.caching.tags import article_tag
+from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.models import Article
 
 SITE_DESCRIPTION = (
@@ -48,6 +48,10 @@ class ArticleListView(PageMetaMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["home_help"] = Article.objects.published().with_quick_help_parts().home_help()
         page = context["page_obj"]
+        # This page of the list shows these articles, in an order: only their changes, or
+        # a change of which articles are listed, make the cached page stale.
+        shown = [*page.object_list, *([context["home_help"]] if context["home_help"] else [])]
+        self.request.page_tags = {MEMBERSHIP, *(article_tag(article.pk) for article in shown)}
         if page.number > 1:
             # Each page of the list is its own page for search engines.
             context["page_title"] = f"{self.page_title} (page {page.number})"

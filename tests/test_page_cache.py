@@ -239,3 +239,26 @@ def test_a_scheduled_switch_bounds_only_the_pages_that_show_it():
     assert 0 < seconds_to_keep(now, {f"article:{linking.pk}", f"article:{soon.pk}"}) <= 90
     assert seconds_to_keep(now, {f"article:{unrelated.pk}"}) > 90
     assert 0 < seconds_to_keep(now) <= 90  # lists show every article
+
+
+def test_a_change_of_words_leaves_home_pages_that_do_not_list_the_article_cached(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    articles = [ArticleFactory(title=f"Article {n:02d}") for n in range(25)]
+    first_page, second_page = reverse("articles:index"), reverse("articles:index") + "?page=2"
+    for url in (first_page, second_page):
+        warm(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_through_admin(
+            admin_client, articles[0], lambda d, p: d.update(summary="A new summary " * 5)
+        )
+
+    assert client.get(first_page)["X-Cache"] == "MISS"  # it lists that article
+    assert client.get(second_page)["X-Cache"] == "HIT"
+
+    # A new title can change the order, and with it every page of the list.
+    with django_capture_on_commit_callbacks(execute=True):
+        save_through_admin(admin_client, articles[0], lambda d, p: d.update(title="Zzz last"))
+
+    assert client.get(second_page)["X-Cache"] == "MISS"

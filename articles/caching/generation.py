@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from articles.caching.tags import LISTING, article_tag
+from articles.caching.tags import LISTING, MEMBERSHIP, article_tag
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,12 @@ def _new_generation():
         log.warning("Could not start a new page-cache generation", exc_info=True)
 
 
-def invalidate_article(pk):
+def invalidate_article(pk, lists_changed):
     """Make stale, once the transaction has committed, only the pages that show article `pk`:
-    its own, those that link to it, and the lists of articles."""
-    transaction.on_commit(lambda: _move_tags_on([article_tag(pk), LISTING]))
+    its own, those linking to it, the sitemaps and the feed, and the home page that lists
+    it; every home page when which articles it lists, or their order, changed."""
+    tags = [article_tag(pk), LISTING, *([MEMBERSHIP] if lists_changed else [])]
+    transaction.on_commit(lambda: _move_tags_on(tags))
 
 
 def _move_tags_on(tags):

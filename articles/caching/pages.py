@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from articles.caching.generation import GENERATION_KEY, tag_versions
-from articles.caching.tags import LISTING
+from articles.caching.tags import LIST_TAGS, LISTING
 from articles.models import Article
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def seconds_to_keep(rendered_at, tags=(LISTING,)):
     already out of date."""
     keep = settings.PAGE_CACHE_SECONDS
     articles = Article.objects.all()
-    if LISTING not in tags:
+    if not LIST_TAGS & set(tags):
         articles = articles.filter(pk__in=[tag.split(":", 1)[1] for tag in tags])
     upcoming = articles.next_scheduled_change(rendered_at)
     if upcoming is not None:

@@ -31,6 +31,7 @@ class Before:
     """What readers had before a change: the address, and whether they could see it."""
 
     slug: str | None = None
+    title: str | None = None
     was_live: bool = False
     # A restore rewrites the text wholesale, whatever its form shows as changed.
     restoring: bool = False
@@ -40,7 +41,7 @@ class Before:
         article = Article.objects.filter(pk=pk).first() if pk is not None else None
         if article is None:
             return cls(restoring=restoring)
-        return cls(article.slug, article.is_live(), restoring)
+        return cls(article.slug, article.title, article.is_live(), restoring)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def article_changed(article, before, content_changed=True):
     if kept or took_from:
         invalidate_pages()  # addresses moved: any page may link to them
     else:
-        invalidate_article(article.pk)
+        lists_changed = (before.was_live, before.title) != (article.is_live(), article.title)
+        invalidate_article(article.pk, lists_changed)
     return Outcome(kept, took_from)
 
 
