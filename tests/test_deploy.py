@@ -170,7 +170,7 @@ def test_two_app_servers_behind_nginx_share_database_and_cache(tmp_path, scratch
             _, static_headers, _ = via_nginx(port, css)
             assert "immutable" in static_headers["Cache-Control"]
 
-            # An editor saves through the first app server ...
+            # An editor who may publish saves and publishes through the first app server ...
             editor = Browser(first, "https://localhost")
             editor.sign_in("editor", PASSWORD)
             assert editor.request("/admin/")[1]["Location"].endswith("/admin/two-step-sign-in/")
@@ -182,7 +182,7 @@ def test_two_app_servers_behind_nginx_share_database_and_cache(tmp_path, scratch
                 for name, value in fields
             ]
             status, _, _ = editor.request(
-                "/admin/articles/article/1/change/", [*fields, ("_save", "Save")]
+                "/admin/articles/article/1/change/", [*fields, ("_publish", "Save and publish")]
             )
             assert status == 302
 
