@@ -18,6 +18,7 @@ from articles.editing.forms import (
     ClaimForm,
     PositionedForm,
     PositionedInlineFormSet,
+    ReviewForm,
     ReviewFormSet,
 )
 from articles.history.admin import ArticleHistoryAdmin
@@ -102,6 +103,7 @@ class CalloutInline(ClaimInline):
 
 class ReviewInline(admin.StackedInline):
     model = Review
+    form = ReviewForm
     formset = ReviewFormSet
     extra = 0
     classes = ["collapse"]
@@ -227,6 +229,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-keyboard.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_review_dates()
@@ -313,6 +316,19 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
         return response
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if signoff.may_publish(request.user):
+            return fieldsets
+        # The public note goes with "Save and publish", which only those who may publish have.
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "publication_note"]},
+            )
+            for name, options in fieldsets
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

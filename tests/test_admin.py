@@ -194,3 +194,14 @@ def test_every_field_an_editor_sees_explains_itself(admin_client, seed_article):
     ]
 
     assert unexplained == []
+
+
+def test_line_breaks_from_browsers_are_stored_as_one_kind(admin_client, seed_article):
+    from tests.admin_forms import save_through_admin
+
+    save_through_admin(
+        admin_client, seed_article, lambda d, p: d.update(lead="First line.\r\nSecond line.")
+    )
+
+    seed_article.refresh_from_db()
+    assert seed_article.lead == "First line.\nSecond line."

@@ -206,3 +206,55 @@ def test_the_bedside_card_prints_on_one_a4_page_with_both_urgent_cards(open_page
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
     assert page.locator(".care-card--urgent").is_visible()
     assert page.locator(".care-card--emergency").is_visible()
+
+
+@pytest.fixture
+def editor_page(browser, live_server, launch_content):
+    """The article's change page in the admin, signed in as an editor (who may not publish)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = get_user_model().objects.create_user("ed", password="x" * 20, is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="articles").exclude(
+            codename="publish_article"
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    page = context.new_page()
+    article = launch_content[0]
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    yield page, article
+    context.close()
+
+
+def test_tab_leaves_every_markdown_box_on_the_editors_page(editor_page):
+    page, _ = editor_page
+    lead = page.locator("#id_lead")
+    before = lead.input_value()
+    lead.focus()
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") != "id_lead"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == "id_lead"
+    assert lead.input_value() == before  # no tab character typed into the text
+
+
+def test_enter_in_a_field_only_saves_it_never_submits_or_publishes(editor_page):
+    from articles.models import WorkingCopy
+
+    page, article = editor_page
+    page.locator("#id_summary").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    copy = WorkingCopy.objects.get(article=article)
+    assert copy.state == WorkingCopy.State.EDITING

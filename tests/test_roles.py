@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article, Review
 from tests.accounts import member_of
-from tests.admin_forms import approve, change_form_data, inline_prefix
+from tests.admin_forms import approve, change_form_data, inline_prefix, sign_off_url
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,7 @@ def test_an_editors_review_waits_for_sign_off_before_readers_see_it(
 ):
     assert add_review(editor, seed_article, Review.Kind.EDITORIAL).status_code == 302
     assert seed_article.reviews.count() == 1  # readers' version is unchanged
+    assert editor.post(sign_off_url(seed_article), {"_submit": "1"}).status_code == 302
 
     assert approve(clinical_reviewer, seed_article).status_code == 302
 

@@ -20,6 +20,7 @@ from tests.admin_forms import (
     sign_off_url,
 )
 from tests.constants import SEED_SLUG
+from tests.factories import ArticleFactory
 from tests.transactions import (
     held_at_save,
     run_in_thread,
@@ -207,7 +208,7 @@ def publisher(django_user_model, username):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_approvals_at_once_publish_the_changes_once(client, seed_article, django_user_model):
-    edit(publisher(django_user_model, "ed"), seed_article)
+    edit(publisher(django_user_model, "ed"), seed_article, _submit="1")
     first, second = (publisher(django_user_model, name) for name in ("ria", "rob"))
     pages = [reviewer.get(sign_off_url(seed_article)) for reviewer in (first, second)]
     results = {}
@@ -238,7 +239,7 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
     client, seed_article, django_user_model
 ):
     editor = publisher(django_user_model, "ed")
-    edit(editor, seed_article)
+    edit(editor, seed_article, _submit="1")
     reviewer = publisher(django_user_model, "ria")
     reviewed_page = reviewer.get(sign_off_url(seed_article))
     page = editor.get(change_url(seed_article))
@@ -267,3 +268,36 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
     # ... and the later edit waits, whole, for its own review.
     copy = editor.get(change_url(seed_article)).content.decode()
     assert "A later edit nobody has reviewed." in copy
+
+
+def test_a_reviewer_approves_only_what_was_submitted(client, editor, reviewer, seed_article):
+    edit(editor, seed_article)  # saved, not submitted
+
+    page = reviewer.get(sign_off_url(seed_article))
+    assert "Approve and publish" not in page.content.decode()
+    assert approve(reviewer, seed_article, page=page).status_code == 302
+
+    assert NEW_TEXT not in reader_page(client, seed_article)
+
+
+def test_nothing_to_submit_is_refused_and_a_live_article_has_no_go_live_time(
+    editor, reviewer, seed_article
+):
+    # No changes wait: there is nothing to submit.
+    editor.post(sign_off_url(seed_article), {"_submit": "1"})
+    assert not WorkingCopy.objects.filter(state=WorkingCopy.State.SUBMITTED).exists()
+
+    edit(editor, seed_article, _submit="1")
+    page = reviewer.get(sign_off_url(seed_article)).content.decode()
+    assert "Approve and publish" in page and 'name="go_live_at"' not in page
+
+
+def test_an_approval_for_later_says_when_readers_will_see_it(editor, reviewer, db):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, title="Later one")
+    editor.post(sign_off_url(draft), {"_submit": "1"})
+    go_live = timezone.localtime() + datetime.timedelta(days=1)
+
+    approve(reviewer, draft, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
+
+    page = reviewer.get(sign_off_url(draft)).content.decode()
+    assert "Approved, not live yet" in page and "Live version" not in page

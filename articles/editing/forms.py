@@ -16,7 +16,19 @@ from articles.publishing.changes import go_live_time
 from articles.querysets import MAX_POSITION
 
 
-class PositionedForm(forms.ModelForm):
+class OneKindOfLineBreak:
+    """Browsers send line breaks as CR LF; stored text keeps LF only, so that a save that
+    changes no words changes nothing, in the history's comparisons included."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+
+class PositionedForm(OneKindOfLineBreak, forms.ModelForm):
     """A row whose position is checked by its formset rather than against the database.
 
     The position is the form's own field, left out of the model form's fields (see
@@ -142,12 +154,12 @@ class ClaimForm(PositionedForm):
         return cleaned
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     """The article form: publishing dates, a revision comment, and no lost concurrent edits."""
 
     loaded_edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     publication_note = forms.CharField(
-        label="what changed, for readers",
+        label="What changed, for readers",
         required=False,
         max_length=200,
         help_text=(
@@ -227,6 +239,10 @@ class ArticleAdminForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.edit_token = uuid.uuid4()
         return super().save(commit)
+
+
+class ReviewForm(OneKindOfLineBreak, forms.ModelForm):
+    pass
 
 
 class ReviewFormSet(BaseInlineFormSet):

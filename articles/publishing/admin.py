@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, Publication, WorkingCopy
+from articles.models import Article, Publication, Stage, WorkingCopy
 from articles.publishing import changes, signoff
 
 NOTE_HELP = "Optional, shown on the page: a short public note such as “Added advice on statins”."
@@ -38,6 +38,12 @@ class ApproveForm(forms.Form):
         if go_live_at and go_live_at < timezone.now():
             raise forms.ValidationError("Choose a time in the future, or leave it empty.")
         return go_live_at
+
+    def __init__(self, *args, live=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if live:
+            # A change to a live article goes live when approved.
+            del self.fields["go_live_at"]
 
 
 class SendBackForm(forms.Form):
@@ -88,7 +94,11 @@ class SignOffAdmin(admin.ModelAdmin):
         return response
 
     def add_view(self, request, form_url="", extra_context=None):
-        response = super().add_view(request, form_url, extra_context)
+        context = {
+            **(extra_context or {}),
+            "sign_off": {"may_publish": signoff.may_publish(request.user)},
+        }
+        response = super().add_view(request, form_url, context)
         self.after_draft_save(request, response)
         return response
 
@@ -146,19 +156,19 @@ class SignOffAdmin(admin.ModelAdmin):
                 transaction.set_rollback(True)
             if captured:
                 signoff.keep_as_working_copy(live, captured, request.user)
+                if "_submit" in request.POST:
+                    signoff.submit(live, request.user)
+                    next_step = "They are now waiting for clinical review."
+                elif signoff.may_publish(request.user):
+                    next_step = "Publish them when they are ready."
+                else:
+                    next_step = "Submit them for clinical review when they are ready."
                 self.message_user(
                     request,
                     "Saved as unpublished changes: readers still see the live version. "
-                    + (
-                        "Publish them when they are ready."
-                        if signoff.may_publish(request.user)
-                        else "Submit them for clinical review when they are ready."
-                    ),
+                    + next_step,
                     messages.INFO,
                 )
-                if "_submit" in request.POST:
-                    signoff.submit(live, request.user)
-                    self.message_user(request, "Submitted for clinical review.")
         return response
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -172,18 +182,32 @@ class SignOffAdmin(admin.ModelAdmin):
             request, live, lambda: run(request, object_id, version_id, extra_context), True
         )
 
-    def sign_off_context(self, request, article):
+    def sign_off_context(self, request, article, on_sign_off_page=False):
         copy = signoff.working_copy(article)
         live_publication = Publication.objects.filter(article=article).first()
+        is_published = signoff.keeps_live_version(article)
+        has_changes = bool(copy and copy.revision_id)
+        submitted = bool(copy and copy.state == WorkingCopy.State.SUBMITTED)
+        may_publish = signoff.may_publish(request.user)
+        # Something to give readers: a working copy, or a draft.
+        to_publish = has_changes or not is_published
         return {
             "article": article,
-            "is_published": signoff.keeps_live_version(article),
+            "stage": article.stage(),
+            "is_published": is_published,
             "copy": copy,
-            "has_changes": bool(copy and copy.revision_id),
+            "has_changes": has_changes,
+            "submitted": submitted,
             "live_publication": live_publication,
-            "may_publish": signoff.may_publish(request.user),
+            "may_publish": may_publish,
+            # A reviewer approves what was submitted, or what they changed themselves.
+            "may_approve": may_publish
+            and to_publish
+            and (submitted or (copy is not None and copy.updated_by_id == request.user.pk)),
+            "may_submit": not may_publish and to_publish and not submitted,
             "needs_clinical_approval": signoff.needs_clinical_approval(),
             "compare_url": compare_url(article, live_publication, copy),
+            "on_sign_off_page": on_sign_off_page,
         }
 
     def sign_off_view(self, request, object_id):
@@ -193,6 +217,7 @@ class SignOffAdmin(admin.ModelAdmin):
         approve_form = ApproveForm(
             request.POST if "_approve" in request.POST else None,
             initial={"reviewed": signoff.review_marker(article)},
+            live=article.is_live(),
         )
         send_back_form = SendBackForm(request.POST if "_send_back" in request.POST else None)
         if request.method == "POST":
@@ -203,7 +228,7 @@ class SignOffAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Sign-off: {article}",
-            "sign_off": self.sign_off_context(request, article),
+            "sign_off": self.sign_off_context(request, article, on_sign_off_page=True),
             "approve_form": approve_form,
             "send_back_form": send_back_form,
             "history": Version.objects.get_for_object(article).select_related("revision__user")[
@@ -213,8 +238,11 @@ class SignOffAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
 
     def sign_off_step(self, request, article, approve_form, send_back_form):
-        copy = signoff.working_copy(article)
+        state = self.sign_off_context(request, article)
         if "_submit" in request.POST:
+            if not state["may_submit"]:
+                self.message_user(request, "There is nothing to submit.", messages.ERROR)
+                return True
             signoff.submit(article, request.user)
             self.message_user(request, "Submitted for clinical review.")
             return True
@@ -222,12 +250,21 @@ class SignOffAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if "_approve" in request.POST and approve_form.is_valid():
             reviewed = approve_form.cleaned_data["reviewed"]
-            if reviewed == "nothing":
-                self.message_user(request, "There are no changes to publish.", messages.ERROR)
+            if reviewed == "nothing" or not state["may_approve"]:
+                self.message_user(
+                    request,
+                    "Nothing was published: there are no submitted changes to approve.",
+                    messages.ERROR,
+                )
                 return True
-            go_live_at = approve_form.cleaned_data["go_live_at"]
+            go_live_at = approve_form.cleaned_data.get("go_live_at")
             if go_live_at and article.is_live():
-                go_live_at = None  # a change to a live article goes live when approved
+                approve_form.add_error(
+                    "go_live_at",
+                    "Readers already see this article: an approved change goes live at once. "
+                    "Leave this empty.",
+                )
+                return False
             try:
                 signoff.publish(
                     article, request.user, approve_form.cleaned_data["note"], go_live_at, reviewed
@@ -240,10 +277,15 @@ class SignOffAdmin(admin.ModelAdmin):
                     messages.ERROR,
                 )
                 return True
-            self.message_user(request, "Approved and published.")
+            article.refresh_from_db()
+            if article.stage() == Stage.SCHEDULED:
+                when = timezone.localtime(article.publish_at)
+                self.message_user(request, f"Approved: it goes live at {when:%H:%M on %d %B %Y}.")
+            else:
+                self.message_user(request, "Approved and published: readers see it now.")
             return True
         if "_send_back" in request.POST and send_back_form.is_valid():
-            if copy is None:
+            if not state["submitted"]:
                 self.message_user(request, "Nothing was submitted.", messages.ERROR)
                 return True
             signoff.send_back(article, request.user, send_back_form.cleaned_data["comment"])

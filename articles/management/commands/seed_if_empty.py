@@ -33,20 +33,24 @@ class Command(BaseCommand):
             return
         verbosity = options["verbosity"]
         with transaction.atomic():
-            self.load_revision(ORIGINAL_FIXTURE, "night-calf-cramps", ORIGINAL_COMMENT, verbosity)
+            call_command("loaddata", ORIGINAL_FIXTURE, verbosity=verbosity)
+            self.record_revision("night-calf-cramps", ORIGINAL_COMMENT)
             # The edit reorganises the text into lists, so the original's parts make way.
             for part in PART_MODELS:
                 part.objects.all().delete()
+            # Load every launch article before recording any, so that each revision holds
+            # its links to the others.
             for fixture in SEED_FIXTURES:
-                # Each launch fixture is named after its article's address.
-                revision = self.load_revision(fixture, fixture, SEED_COMMENTS[fixture], verbosity)
-                signoff.record_launch(Article.objects.get(slug=fixture), revision)
+                call_command("loaddata", fixture, verbosity=verbosity)
+            for slug in SEED_FIXTURES:  # each launch fixture is named after its address
+                revision = self.record_revision(slug, SEED_COMMENTS[slug])
+                signoff.record_launch(Article.objects.get(slug=slug), revision)
             changes.articles_loaded(Article.objects.all())
 
-    def load_revision(self, fixture, slug, comment, verbosity):
-        """Load a fixture and record the article it holds, with all its parts, as a revision."""
+    def record_revision(self, slug, comment):
+        """Record the article at `slug`, with all its parts, as a revision."""
+        article = Article.objects.get(slug=slug)
         with reversion.create_revision():
-            call_command("loaddata", fixture, verbosity=verbosity)
-            reversion.add_to_revision(Article.objects.get(slug=slug))
+            reversion.add_to_revision(article)
             reversion.set_comment(comment)
-        return Version.objects.get_for_object(Article.objects.get(slug=slug)).first().revision
+        return Version.objects.get_for_object(article).first().revision
