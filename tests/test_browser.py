@@ -209,28 +209,30 @@ def test_the_bedside_card_prints_on_one_a4_page_with_both_urgent_cards(open_page
 
 
 @pytest.fixture
-def editor_page(browser, live_server, launch_content):
+def editor_page(browser, live_server, launch_content, settings):
     """The article's change page in the admin, signed in as an editor (who may not publish)."""
+    # The test server speaks plain http behind a pretend proxy: its forms post from there.
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
-    from django.test import Client
 
     user = get_user_model().objects.create_user("ed", password="x" * 20, is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="articles").exclude(
-            codename="publish_article"
+            codename__in=["publish_article", "record_clinical_review"]
         )
     )
-    client = Client()
-    client.force_login(user)
     context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value,
-          "url": live_server.url}]
-    )  # fmt: skip
     page = context.new_page()
     article = launch_content[0]
+    # Signed in through the sign-in page, as an editor would.
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "x" * 20)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    assert page.locator("#id_lead").count() == 1, page.url
     yield page, article
     context.close()
 
