@@ -35,7 +35,7 @@ from articles.models import (
     Stage,
 )
 from articles.publishing import changes, signoff
-from articles.publishing.admin import SignOffAdmin
+from articles.publishing.admin import SignOffAdmin, conflict_message
 from articles.querysets import review_due_date
 from articles.views import ArticlePreviewView
 
@@ -302,16 +302,22 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])  # the reader page only reads
         # A published article's preview shows its working copy, if it has one.
-        with self.working_copy_applied(article) as copy:
-            article.refresh_from_db()
-            changed = bool(copy and copy.revision_id)
-            banner = {
-                "preview_state": article.publication_state()
-                + (" (unpublished changes)" if changed else ""),
-                "preview_is_live": article.is_live() and not changed,
-            }
-            response = ArticlePreviewView.as_view(extra_context=banner)(request, slug=article.slug)
-            response.render()
+        try:
+            with self.working_copy_applied(article) as copy:
+                article.refresh_from_db()
+                changed = bool(copy and copy.revision_id)
+                banner = {
+                    "preview_state": article.publication_state()
+                    + (" (unpublished changes)" if changed else ""),
+                    "preview_is_live": article.is_live() and not changed,
+                }
+                response = ArticlePreviewView.as_view(extra_context=banner)(
+                    request, slug=article.slug
+                )
+                response.render()
+        except signoff.CopyConflict as conflict:
+            self.message_user(request, conflict_message(conflict), messages.ERROR)
+            return redirect("admin:articles_article_signoff", article.pk)
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
@@ -333,6 +339,8 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.may_publish = signoff.may_publish(request.user)
+        # The status readers had: a restore rewrites the rows before the form is built.
+        form.status_before = getattr(request, "status_before", obj.status if obj else None)
         return form
 
     def get_object(self, request, object_id, from_field=None):

@@ -261,6 +261,7 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
         approving.join(timeout=30)
 
     assert results["editor"].status_code == 302
+    assert results["reviewer"].status_code == 302  # answered, with nothing published
     # The approval was of the earlier copy: refused, so readers keep the live version...
     assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
     page = reader_page(client, seed_article)
@@ -301,3 +302,71 @@ def test_an_approval_for_later_says_when_readers_will_see_it(editor, reviewer, d
 
     page = reviewer.get(sign_off_url(draft)).content.decode()
     assert "Approved, not live yet" in page and "Live version" not in page
+
+
+def test_restoring_a_revision_never_publishes_a_draft_nor_takes_another_articles_rows(
+    client, editor, reviewer, seed_article
+):
+    # A working copy of the live article, then the article taken down to a draft.
+    edit(editor, seed_article)
+    copy_revision = WorkingCopy.objects.get(article=seed_article).revision
+    Article.objects.filter(pk=seed_article.pk).update(status=Article.Status.DRAFT)
+    [copy_version] = copy_revision.version_set.filter(object_id=str(seed_article.pk))[:1]
+    url = reverse("admin:articles_article_revision", args=[seed_article.pk, copy_version.pk])
+
+    page = editor.get(url)
+    refused = editor.post(url, change_form_data(page, publish=False))
+
+    assert refused.status_code == 200
+    assert "A clinical reviewer approves an article" in refused.content.decode()
+    assert client.get(f"/articles/{SEED_SLUG}/").status_code == 404
+    # A version of a part (of any article) is not a revision of the article.
+    part = copy_revision.version_set.exclude(object_id=str(seed_article.pk)).first()
+    url = reverse("admin:articles_article_revision", args=[seed_article.pk, part.pk])
+    assert editor.get(url).status_code == 404
+
+
+def test_a_part_added_in_a_working_copy_never_overwrites_another_articles_part(
+    editor, reviewer, seed_article
+):
+    def add_section(data, page):
+        prefix = inline_prefix(page, Section)
+        row = int(data[f"{prefix}-TOTAL_FORMS"])
+        data[f"{prefix}-TOTAL_FORMS"] = row + 1
+        data[f"{prefix}-{row}-heading"] = "A section only in the copy"
+        data[f"{prefix}-{row}-body"] = NEW_TEXT
+
+    save_through_admin(editor, seed_article, add_section)
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    theirs = Section.objects.create(article=draft, position=1, body="The draft's own text.")
+    editor.post(sign_off_url(seed_article), {"_submit": "1"})
+
+    assert approve(reviewer, seed_article).status_code == 302
+
+    theirs.refresh_from_db()
+    assert theirs.article_id == draft.pk and theirs.body == "The draft's own text."
+    assert seed_article.sections.filter(heading="A section only in the copy").exists()
+
+
+def test_changes_that_can_no_longer_apply_can_be_discarded(editor, reviewer, seed_article):
+    edit(editor, seed_article, slug="taken-later")
+    ArticleFactory(slug="taken-later")  # another article takes the address meanwhile
+
+    response = editor.get(change_url(seed_article))
+    assert response.status_code == 302 and response["Location"] == sign_off_url(seed_article)
+
+    assert editor.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
+    assert not WorkingCopy.objects.filter(article=seed_article).exists()
+    assert editor.get(change_url(seed_article)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_back_in_its_own_transaction(seed_article, django_user_model):
+    editor, reviewer = (publisher(django_user_model, name) for name in ("ed", "ria"))
+    assert edit(editor, seed_article, _submit="1").status_code == 302
+    assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SUBMITTED
+
+    response = reviewer.post(sign_off_url(seed_article), {"_send_back": "1", "comment": "No."})
+
+    assert response.status_code == 302
+    assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SENT_BACK

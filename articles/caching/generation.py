@@ -62,6 +62,19 @@ def _move_tags_on(tags):
 
 
 def tag_versions(tags):
-    """The current version of each tag: the time it last moved on, or None."""
+    """The current version of each tag: the time it last moved on, or None if the cache
+    holds none (never moved, or evicted: a page stored with None is never current)."""
     found = cache.get_many([TAG_KEY.format(tag) for tag in tags])
     return {tag: found.get(TAG_KEY.format(tag)) for tag in tags}
+
+
+def current_tag_versions(tags):
+    """The versions to store a page with: a tag the cache lacks gets one first, so that
+    its eviction later reads as a change, never as the version the page was stored with."""
+    versions = tag_versions(tags)
+    missing = [tag for tag, version in versions.items() if version is None]
+    if missing:
+        for tag in missing:
+            cache.add(TAG_KEY.format(tag), "0", timeout=None)
+        versions = tag_versions(tags)
+    return versions

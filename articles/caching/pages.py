@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from articles.caching.generation import GENERATION_KEY, tag_versions
+from articles.caching.generation import GENERATION_KEY, current_tag_versions, tag_versions
 from articles.caching.tags import LIST_TAGS, LISTING
 from articles.models import Article
 
@@ -117,6 +117,7 @@ class PageCacheMiddleware:
                 and entry
                 and entry[0] == generation
                 and len(entry) == 5
+                and None not in entry[4].values()
                 and tag_versions(entry[4]) == entry[4]
             )
         except Exception:  # a cache outage must never take the site down
@@ -156,9 +157,11 @@ class PageCacheMiddleware:
                 # pages from the next request on (this one may predate a newer edit).
                 cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
                 return
-            versions = tag_versions(tags)
+            versions = current_tag_versions(tags)
+            if None in versions.values():
+                return  # the cache could not keep a tag
             started = rendered_at.timestamp() - CLOCK_SKEW_SECONDS
-            if any(version and float(version) > started for version in versions.values()):
+            if any(float(version) > started for version in versions.values()):
                 return  # something it shows changed while it was rendered
             keep = seconds_to_keep(rendered_at, tags)
             if keep <= 0:

@@ -167,8 +167,10 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
             "as “Added advice on statins”."
         ),
     )
-    # Set by the admin from the user's rights (articles.publishing.signoff.may_publish).
+    # Set by the admin: the user's rights (articles.publishing.signoff.may_publish), and the
+    # article's status before this request changed anything.
     may_publish = False
+    status_before = None
     revision_comment = forms.CharField(
         required=False,
         max_length=200,
@@ -190,7 +192,7 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         publishing = cleaned.get("status") == Article.Status.PUBLISHED
-        if publishing and not self.may_publish and self.initial.get("status") != "published":
+        if publishing and not self.may_publish and self.status_before != Article.Status.PUBLISHED:
             self.add_error(
                 "status",
                 "A clinical reviewer approves an article before readers see it. Keep it as "

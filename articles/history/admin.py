@@ -116,6 +116,17 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         article = self.article_or_404(request, object_id)
+        # Only a version of this article itself: reversion would accept any version whose
+        # object id matches, a part of another article included.
+        versions = Version.objects.get_for_object(article)
+        if (
+            not (str(version_id).isascii() and str(version_id).isdigit())
+            or not versions.filter(pk=int(version_id)).exists()
+        ):
+            raise Http404("No such revision of this article.")
+        # Publishing from a restored form needs the right to publish, whatever the restored
+        # version says the status was (ArticleAdminForm).
+        request.status_before = article.status
         token = article.edit_token
         clinical_before = clinical_reviews(article)
         # The restore rewrites the rows before the admin's save sees them: the write path

@@ -88,7 +88,11 @@ class SignOffAdmin(admin.ModelAdmin):
             request, object_id, form_url, context
         )
         if article is not None and signoff.keeps_live_version(article):
-            return self.edit_working_copy(request, article, show_form)
+            try:
+                return self.edit_working_copy(request, article, show_form)
+            except signoff.CopyConflict as conflict:
+                self.message_user(request, conflict_message(conflict), messages.ERROR)
+                return redirect("admin:articles_article_signoff", article.pk)
         response = show_form()
         self.after_draft_save(request, response)
         return response
@@ -110,6 +114,9 @@ class SignOffAdmin(admin.ModelAdmin):
         if signoff.keeps_live_version(saved):
             # Published from its form, which only those who may publish can do.
             signoff.record_publication(saved, request.user, _note(request), saved_revision=True)
+        elif "_publish" in request.POST and signoff.may_publish(request.user):
+            signoff.publish(saved, request.user, _note(request))
+            self.message_user(request, "Published: readers now see it.")
         else:
             signoff.note_draft_edit(saved, request.user)
             if "_submit" in request.POST:
@@ -221,7 +228,8 @@ class SignOffAdmin(admin.ModelAdmin):
         )
         send_back_form = SendBackForm(request.POST if "_send_back" in request.POST else None)
         if request.method == "POST":
-            done = self.sign_off_step(request, article, approve_form, send_back_form)
+            with transaction.atomic():
+                done = self.sign_off_step(request, article, approve_form, send_back_form)
             if done:
                 return redirect("admin:articles_article_signoff", article.pk)
         context = {
@@ -239,6 +247,13 @@ class SignOffAdmin(admin.ModelAdmin):
 
     def sign_off_step(self, request, article, approve_form, send_back_form):
         state = self.sign_off_context(request, article)
+        if "_discard" in request.POST:
+            if not state["has_changes"]:
+                self.message_user(request, "There are no unpublished changes.", messages.ERROR)
+                return True
+            signoff.discard(article, request.user)
+            self.message_user(request, "The unpublished changes were discarded.")
+            return True
         if "_submit" in request.POST:
             if not state["may_submit"]:
                 self.message_user(request, "There is nothing to submit.", messages.ERROR)
@@ -269,6 +284,12 @@ class SignOffAdmin(admin.ModelAdmin):
                 signoff.publish(
                     article, request.user, approve_form.cleaned_data["note"], go_live_at, reviewed
                 )
+            except signoff.CopyConflict as conflict:
+                self.message_user(request, conflict_message(conflict), messages.ERROR)
+                return True
+            except ValueError as problem:
+                approve_form.add_error("go_live_at", str(problem))
+                return False
             except signoff.ChangedSinceReview:
                 self.message_user(
                     request,
@@ -312,6 +333,13 @@ class SignOffAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
 
 
+def conflict_message(conflict):
+    return (
+        "The unpublished changes can no longer be applied to this article "
+        f"({conflict}). Discard them on this page, then make the changes again."
+    )
+
+
 def compare_url(article, live_publication, copy):
     """The history's word-by-word comparison of the live version with the working copy."""
     if not (live_publication and live_publication.revision_id and copy and copy.revision_id):
@@ -327,7 +355,7 @@ def compare_url(article, live_publication, copy):
 
 def _pk(object_id):
     value = unquote(str(object_id))
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _token(article):

@@ -33,6 +33,7 @@ class Before:
     slug: str | None = None
     title: str | None = None
     was_live: bool = False
+    was_home_help: bool = False
     # A restore rewrites the text wholesale, whatever its form shows as changed.
     restoring: bool = False
 
@@ -41,7 +42,7 @@ class Before:
         article = Article.objects.filter(pk=pk).first() if pk is not None else None
         if article is None:
             return cls(restoring=restoring)
-        return cls(article.slug, article.title, article.is_live(), restoring)
+        return cls(article.slug, article.title, article.is_live(), article.is_home_help, restoring)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,11 @@ def article_changed(article, before, content_changed=True):
     if kept or took_from:
         invalidate_pages()  # addresses moved: any page may link to them
     else:
-        lists_changed = (before.was_live, before.title) != (article.is_live(), article.title)
+        lists_changed = (before.was_live, before.title, before.was_home_help) != (
+            article.is_live(),
+            article.title,
+            article.is_home_help,
+        )
         invalidate_article(article.pk, lists_changed)
     return Outcome(kept, took_from)
 

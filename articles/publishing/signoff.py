@@ -11,12 +11,15 @@ import uuid
 import reversion
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.db import transaction
+from django.core import serializers
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
 from articles.models import PART_MODELS, Article, Publication, WorkingCopy
 from articles.publishing import changes
+from articles.querysets import MAX_POSITION
 
 
 def needs_clinical_approval():
@@ -39,6 +42,11 @@ def working_copy(article):
     return WorkingCopy.objects.filter(article=article).select_related("revision").first()
 
 
+class CopyConflict(Exception):
+    """The working copy can no longer be written over the live rows (say, its address has
+    since been taken by another article). It can be discarded from the sign-off page."""
+
+
 def apply_working_copy(article):
     """Write the working copy's revision over the article's rows. Callers roll this back
     (to show or edit the copy) or keep it (to publish the copy)."""
@@ -48,8 +56,18 @@ def apply_working_copy(article):
     # Parts are written back one row at a time: park today's rows so no two share a place.
     for part in PART_MODELS:
         part.objects.filter(article_id=article.pk).park()
-    copy.revision.revert(delete=True)
+    try:
+        with transaction.atomic():
+            copy.revision.revert(delete=True)
+    except (RevertError, IntegrityError) as error:
+        raise CopyConflict(str(error)) from error
     return copy
+
+
+def discard(article, user):
+    """Drop the working copy; its revisions stay in the history."""
+    WorkingCopy.objects.filter(article=article).delete()
+    _record(article, user, "Unpublished changes discarded")
 
 
 class CapturedRevision:
@@ -77,6 +95,22 @@ class CapturedRevision:
             )
         )  # fmt: skip
 
+    def reserve_new_ids(self):
+        """Parts first added in the copy got their ids from inserts that were rolled back,
+        and a database may hand those ids out again (SQLite does): publishing the copy
+        would then overwrite another article's part. Writing each such row once and
+        deleting it keeps its id taken, on any database."""
+        for version in self.versions:
+            for stored in serializers.deserialize("json", version["serialized_data"]):
+                model = type(stored.object)
+                if model is Article or model.objects.filter(pk=stored.object.pk).exists():
+                    continue
+                placeholder = stored.object
+                if hasattr(placeholder, "position"):  # clear of every real position
+                    placeholder.position = MAX_POSITION * 2 + placeholder.pk % MAX_POSITION
+                placeholder.save(force_insert=True)
+                model.objects.filter(pk=placeholder.pk).delete()
+
     def save(self):
         revision = Revision.objects.create(**self.revision)
         Version.objects.bulk_create(
@@ -89,6 +123,7 @@ class CapturedRevision:
 def keep_as_working_copy(article, captured, user):
     """Store what an editor saved as the article's working copy; readers see no change.
     Editing a submitted copy takes it back out of the review queue."""
+    captured.reserve_new_ids()
     revision = captured.save()
     WorkingCopy.objects.update_or_create(
         article=article,
@@ -103,7 +138,7 @@ def keep_as_working_copy(article, captured, user):
 
 def note_draft_edit(article, user):
     """A draft's rows are its working copy: an edit takes it back out of the review queue."""
-    WorkingCopy.objects.filter(article=article).exclude(state=WorkingCopy.State.EDITING).update(
+    WorkingCopy.objects.filter(article=article).update(
         state=WorkingCopy.State.EDITING, updated_at=timezone.now(), updated_by=user
     )
 
@@ -148,7 +183,7 @@ def _claim(article, reviewed):
     unchanged: a second approval, or one after an edit, then matches nothing. (A write,
     not a read, so that SQLite, which has no row locks, is as safe as PostgreSQL.)"""
     kind, _, value = reviewed.partition(":")
-    if kind == "revision" and value.isdigit():
+    if kind == "revision" and value.isascii() and value.isdigit():
         waiting = WorkingCopy.objects.filter(article=article, revision_id=int(value))
         return waiting.update(updated_at=timezone.now()) == 1
     if kind == "draft":
@@ -171,11 +206,17 @@ def publish(article, user, note="", go_live_at=None, reviewed=None):
         if reviewed is not None and not _claim(article, reviewed):
             raise ChangedSinceReview
         before = changes.Before.of(article.pk)
-        apply_working_copy(article)
-        article.refresh_from_db()
-        if not article.is_live():
+        if keeps_live_version(article):
+            # A published article: its working copy, with its own status and dates (a copy
+            # may take the article down, or keep its go-live time), becomes the version.
+            apply_working_copy(article)
+            article.refresh_from_db()
+        else:
+            # A draft: its rows are the copy; it goes live now or at the chosen time.
             article.status = Article.Status.PUBLISHED
             article.publish_at = changes.go_live_time(article.status, go_live_at)
+            if article.unpublish_at and article.unpublish_at <= article.publish_at:
+                raise ValueError("Its take-down time comes before it would go live.")
             article.save(update_fields=["status", "publish_at", "updated_at"])
         publication = record_publication(article, user, note)
         changes.article_changed(article, before, content_changed=True)
