@@ -28,10 +28,11 @@ def _form_values(form):
 
 
 def change_form_data(response, publish=True):
-    """The POST data for saving the change page in `response` unchanged: by default with
-    "Save and publish", which those who may publish have; `publish=False` is plain "Save"."""
+    """The POST data for saving the change page in `response` unchanged. For a published
+    article, by default with "Save and publish" (which those who may publish have), so that
+    the save reaches readers; `publish=False` is plain "Save". A draft is saved as a draft."""
     data = _form_values(response.context["adminform"].form)
-    if publish:
+    if publish and data.get("status") == "published":
         data["_publish"] = "Save and publish"
     for inline in response.context["inline_admin_formsets"]:
         data.update(_form_values(inline.formset.management_form))

@@ -370,3 +370,14 @@ def test_send_back_in_its_own_transaction(seed_article, django_user_model):
 
     assert response.status_code == 302
     assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SENT_BACK
+
+
+def test_save_and_publish_on_a_draft_publishes_it_for_those_who_may(client, reviewer, db):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, slug="ready-draft")
+    page = reviewer.get(change_url(draft))
+    data = change_form_data(page, publish=False) | {"_publish": "Save and publish"}
+
+    assert reviewer.post(change_url(draft), data).status_code == 302
+
+    assert client.get("/articles/ready-draft/").status_code == 200
+    assert Publication.objects.filter(article=draft, published_by__isnull=False).exists()
