@@ -63,3 +63,19 @@ def launch_content(db):
     """Both launch articles, as `make run` loads them into an empty database."""
     call_command("seed_if_empty", verbosity=0)
     return list(Article.objects.order_by("pk"))
+
+
+@pytest.fixture
+def editor(db):
+    """A signed-in member of the Editors group."""
+    from tests.accounts import member_of
+
+    return member_of("Editors")
+
+
+@pytest.fixture
+def clinical_reviewer(db):
+    """A signed-in member of the Clinical reviewers group, past two-step sign-in."""
+    from tests.accounts import member_of
+
+    return member_of("Clinical reviewers")

@@ -7,21 +7,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article, Review
-from tests.accounts import member_of
 from tests.admin_forms import approve, change_form_data, inline_prefix, sign_off_url
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return member_of("Editors")
-
-
-@pytest.fixture
-def clinical_reviewer(db):
-    return member_of("Clinical reviewers")
 
 
 def test_the_groups_exist_after_migrating():

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Publication, Section, WorkingCopy
 from articles.search import search
-from tests.accounts import member_of, signed_in
+from tests.accounts import signed_in
 from tests.admin_forms import (
     approve,
     article_versions,
@@ -30,16 +30,6 @@ from tests.transactions import (
 pytestmark = pytest.mark.django_db
 
 NEW_TEXT = "Wombats stretch their calves slowly."
-
-
-@pytest.fixture
-def editor(db):
-    return member_of("Editors")
-
-
-@pytest.fixture
-def reviewer(db):
-    return member_of("Clinical reviewers")
 
 
 def edit(client, article, publish=False, **extra):
@@ -73,9 +63,11 @@ def test_an_editors_save_keeps_readers_on_the_live_version(client, editor, seed_
 
 
 def test_the_working_copy_compares_word_by_word_with_the_live_version(
-    editor, reviewer, seed_article
+    editor, clinical_reviewer, seed_article
 ):
-    save_through_admin(reviewer, seed_article)  # published: a revision of the live version
+    save_through_admin(
+        clinical_reviewer, seed_article
+    )  # published: a revision of the live version
     edit(editor, seed_article)
 
     page = editor.get(change_url(seed_article)).content.decode()
@@ -85,27 +77,30 @@ def test_the_working_copy_compares_word_by_word_with_the_live_version(
     assert "<ins>" in diff and "Wombats" in diff
 
 
-def test_submit_send_back_fix_and_approve(client, editor, reviewer, seed_article):
+def test_submit_send_back_fix_and_approve(client, editor, clinical_reviewer, seed_article):
     edit(editor, seed_article, _submit="Save and submit for clinical review")
     assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SUBMITTED
-    queue = reviewer.get(reverse("admin:articles_article_queue")).content.decode()
+    queue = clinical_reviewer.get(reverse("admin:articles_article_queue")).content.decode()
     assert seed_article.title in queue
 
     # Editors cannot approve; reviewers send it back with a comment the editor sees.
     assert approve(editor, seed_article).status_code == 403
-    sent_back = reviewer.post(
+    sent_back = clinical_reviewer.post(
         sign_off_url(seed_article), {"_send_back": "1", "comment": "Check the dose wording."}
     )
     assert sent_back.status_code == 302
     assert "Check the dose wording." in editor.get(change_url(seed_article)).content.decode()
     assert (
         seed_article.title
-        not in reviewer.get(reverse("admin:articles_article_queue")).content.decode()
+        not in clinical_reviewer.get(reverse("admin:articles_article_queue")).content.decode()
     )
 
     # Fixed and submitted again, then approved with a note for readers.
     edit(editor, seed_article, _submit="Save and submit for clinical review")
-    assert approve(reviewer, seed_article, note="Clearer advice on stretching").status_code == 302
+    assert (
+        approve(clinical_reviewer, seed_article, note="Clearer advice on stretching").status_code
+        == 302
+    )
 
     page = reader_page(client, seed_article)
     assert NEW_TEXT in page
@@ -121,7 +116,9 @@ def test_submit_send_back_fix_and_approve(client, editor, reviewer, seed_article
     assert "Submitted for clinical review" in comments
 
 
-def test_a_new_article_is_approved_for_a_time_and_goes_live_then(client, editor, reviewer, db):
+def test_a_new_article_is_approved_for_a_time_and_goes_live_then(
+    client, editor, clinical_reviewer, db
+):
     add = reverse("admin:articles_article_add")
     data = change_form_data(editor.get(add), publish=False) | {
         "title": "Numbat cramps",
@@ -137,7 +134,7 @@ def test_a_new_article_is_approved_for_a_time_and_goes_live_then(client, editor,
     assert editor.post(add, data | {"_submit": "1"}).status_code == 302
     article = Article.objects.get(slug="numbat-cramps")
     go_live = timezone.localtime() + datetime.timedelta(hours=2)
-    response = approve(reviewer, article, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
+    response = approve(clinical_reviewer, article, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
     assert response.status_code == 302
 
     article.refresh_from_db()
@@ -146,10 +143,12 @@ def test_a_new_article_is_approved_for_a_time_and_goes_live_then(client, editor,
     assert Article.objects.published(later).filter(pk=article.pk).exists()
 
 
-def test_restoring_a_revision_makes_a_working_copy(client, editor, reviewer, seed_article):
-    save_through_admin(reviewer, seed_article)
+def test_restoring_a_revision_makes_a_working_copy(
+    client, editor, clinical_reviewer, seed_article
+):
+    save_through_admin(clinical_reviewer, seed_article)
     [*_, first] = article_versions(seed_article)
-    edit(reviewer, seed_article, publish=True)
+    edit(clinical_reviewer, seed_article, publish=True)
     assert NEW_TEXT in reader_page(client, seed_article)
 
     url = reverse("admin:articles_article_revision", args=[seed_article.pk, first.pk])
@@ -210,7 +209,9 @@ def publisher(django_user_model, username):
 def test_two_approvals_at_once_publish_the_changes_once(client, seed_article, django_user_model):
     edit(publisher(django_user_model, "ed"), seed_article, _submit="1")
     first, second = (publisher(django_user_model, name) for name in ("ria", "rob"))
-    pages = [reviewer.get(sign_off_url(seed_article)) for reviewer in (first, second)]
+    pages = [
+        clinical_reviewer.get(sign_off_url(seed_article)) for clinical_reviewer in (first, second)
+    ]
     results = {}
 
     with held_at_save(Article, "first") as (held, release):
@@ -240,8 +241,8 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
 ):
     editor = publisher(django_user_model, "ed")
     edit(editor, seed_article, _submit="1")
-    reviewer = publisher(django_user_model, "ria")
-    reviewed_page = reviewer.get(sign_off_url(seed_article))
+    clinical_reviewer = publisher(django_user_model, "ria")
+    reviewed_page = clinical_reviewer.get(sign_off_url(seed_article))
     page = editor.get(change_url(seed_article))
     later = change_form_data(page, publish=False)
     later[f"{inline_prefix(page, Section)}-0-body"] = "A later edit nobody has reviewed."
@@ -253,7 +254,9 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
         )
         assert held.wait(timeout=30)
         approving = run_in_thread(
-            "reviewer", results, lambda: approve(reviewer, seed_article, page=reviewed_page)
+            "clinical_reviewer",
+            results,
+            lambda: approve(clinical_reviewer, seed_article, page=reviewed_page),
         )
         wait_until_another_transaction_waits_for_a_lock()
         release.set()
@@ -261,7 +264,7 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
         approving.join(timeout=30)
 
     assert results["editor"].status_code == 302
-    assert results["reviewer"].status_code == 302  # answered, with nothing published
+    assert results["clinical_reviewer"].status_code == 302  # answered, with nothing published
     # The approval was of the earlier copy: refused, so readers keep the live version...
     assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
     page = reader_page(client, seed_article)
@@ -271,41 +274,43 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
     assert "A later edit nobody has reviewed." in copy
 
 
-def test_a_reviewer_approves_only_what_was_submitted(client, editor, reviewer, seed_article):
+def test_a_reviewer_approves_only_what_was_submitted(
+    client, editor, clinical_reviewer, seed_article
+):
     edit(editor, seed_article)  # saved, not submitted
 
-    page = reviewer.get(sign_off_url(seed_article))
+    page = clinical_reviewer.get(sign_off_url(seed_article))
     assert "Approve and publish" not in page.content.decode()
-    assert approve(reviewer, seed_article, page=page).status_code == 302
+    assert approve(clinical_reviewer, seed_article, page=page).status_code == 302
 
     assert NEW_TEXT not in reader_page(client, seed_article)
 
 
 def test_nothing_to_submit_is_refused_and_a_live_article_has_no_go_live_time(
-    editor, reviewer, seed_article
+    editor, clinical_reviewer, seed_article
 ):
     # No changes wait: there is nothing to submit.
     editor.post(sign_off_url(seed_article), {"_submit": "1"})
     assert not WorkingCopy.objects.filter(state=WorkingCopy.State.SUBMITTED).exists()
 
     edit(editor, seed_article, _submit="1")
-    page = reviewer.get(sign_off_url(seed_article)).content.decode()
+    page = clinical_reviewer.get(sign_off_url(seed_article)).content.decode()
     assert "Approve and publish" in page and 'name="go_live_at"' not in page
 
 
-def test_an_approval_for_later_says_when_readers_will_see_it(editor, reviewer, db):
+def test_an_approval_for_later_says_when_readers_will_see_it(editor, clinical_reviewer, db):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, title="Later one")
     editor.post(sign_off_url(draft), {"_submit": "1"})
     go_live = timezone.localtime() + datetime.timedelta(days=1)
 
-    approve(reviewer, draft, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
+    approve(clinical_reviewer, draft, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
 
-    page = reviewer.get(sign_off_url(draft)).content.decode()
+    page = clinical_reviewer.get(sign_off_url(draft)).content.decode()
     assert "Approved, not live yet" in page and "Live version" not in page
 
 
 def test_restoring_a_revision_never_publishes_a_draft_nor_takes_another_articles_rows(
-    client, editor, reviewer, seed_article
+    client, editor, clinical_reviewer, seed_article
 ):
     # A working copy of the live article, then the article taken down to a draft.
     edit(editor, seed_article)
@@ -327,7 +332,7 @@ def test_restoring_a_revision_never_publishes_a_draft_nor_takes_another_articles
 
 
 def test_a_part_added_in_a_working_copy_never_overwrites_another_articles_part(
-    editor, reviewer, seed_article
+    editor, clinical_reviewer, seed_article
 ):
     def add_section(data, page):
         prefix = inline_prefix(page, Section)
@@ -341,14 +346,16 @@ def test_a_part_added_in_a_working_copy_never_overwrites_another_articles_part(
     theirs = Section.objects.create(article=draft, position=1, body="The draft's own text.")
     editor.post(sign_off_url(seed_article), {"_submit": "1"})
 
-    assert approve(reviewer, seed_article).status_code == 302
+    assert approve(clinical_reviewer, seed_article).status_code == 302
 
     theirs.refresh_from_db()
     assert theirs.article_id == draft.pk and theirs.body == "The draft's own text."
     assert seed_article.sections.filter(heading="A section only in the copy").exists()
 
 
-def test_changes_that_can_no_longer_apply_can_be_discarded(editor, reviewer, seed_article):
+def test_changes_that_can_no_longer_apply_can_be_discarded(
+    editor, clinical_reviewer, seed_article
+):
     edit(editor, seed_article, slug="taken-later")
     ArticleFactory(slug="taken-later")  # another article takes the address meanwhile
 
@@ -362,22 +369,24 @@ def test_changes_that_can_no_longer_apply_can_be_discarded(editor, reviewer, see
 
 @pytest.mark.django_db(transaction=True)
 def test_send_back_in_its_own_transaction(seed_article, django_user_model):
-    editor, reviewer = (publisher(django_user_model, name) for name in ("ed", "ria"))
+    editor, clinical_reviewer = (publisher(django_user_model, name) for name in ("ed", "ria"))
     assert edit(editor, seed_article, _submit="1").status_code == 302
     assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SUBMITTED
 
-    response = reviewer.post(sign_off_url(seed_article), {"_send_back": "1", "comment": "No."})
+    response = clinical_reviewer.post(
+        sign_off_url(seed_article), {"_send_back": "1", "comment": "No."}
+    )
 
     assert response.status_code == 302
     assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SENT_BACK
 
 
-def test_save_and_publish_on_a_draft_publishes_it_for_those_who_may(client, reviewer, db):
+def test_save_and_publish_on_a_draft_publishes_it_for_those_who_may(client, clinical_reviewer, db):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, slug="ready-draft")
-    page = reviewer.get(change_url(draft))
+    page = clinical_reviewer.get(change_url(draft))
     data = change_form_data(page, publish=False) | {"_publish": "Save and publish"}
 
-    assert reviewer.post(change_url(draft), data).status_code == 302
+    assert clinical_reviewer.post(change_url(draft), data).status_code == 302
 
     assert client.get("/articles/ready-draft/").status_code == 200
     assert Publication.objects.filter(article=draft, published_by__isnull=False).exists()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from articles.caching.generation import GENERATION_KEY, current_tag_versions, tag_versions
-from articles.caching.tags import LIST_TAGS, LISTING
+from articles.caching.tags import LIST_TAGS, LISTING, articles_in
 from articles.models import Article
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def seconds_to_keep(rendered_at, tags=(LISTING,)):
     keep = settings.PAGE_CACHE_SECONDS
     articles = Article.objects.all()
     if not LIST_TAGS & set(tags):
-        articles = articles.filter(pk__in=[tag.split(":", 1)[1] for tag in tags])
+        articles = articles.filter(pk__in=articles_in(tags))
     upcoming = articles.next_scheduled_change(rendered_at)
     if upcoming is not None:
         keep = min(keep, int((upcoming - timezone.now()).total_seconds()))

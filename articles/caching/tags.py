@@ -9,5 +9,13 @@ MEMBERSHIP = "listing-membership"
 LIST_TAGS = {LISTING, MEMBERSHIP}
 
 
+ARTICLE = "article:"
+
+
 def article_tag(pk):
-    return f"article:{pk}"
+    return f"{ARTICLE}{pk}"
+
+
+def articles_in(tags):
+    """The primary keys of the articles among `tags`."""
+    return [int(tag.removeprefix(ARTICLE)) for tag in tags if tag.startswith(ARTICLE)]

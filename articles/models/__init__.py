@@ -1,16 +1,29 @@
 """The content model: articles and their parts (content), and their publications (publication)."""
 
-from articles.models.content import *  # noqa: F403
 from articles.models.content import (
     CLAIM_MODELS,
     MARKDOWN_HELP,
     PART_MODELS,
     SOURCES_HELP,
+    Article,
+    ArticlePart,
+    Callout,
+    Cause,
+    CitesSources,
+    Evidence,
+    PreventionTip,
+    ReliefTechnique,
+    Review,
+    Section,
+    SlugRedirect,
+    Source,
+    Stage,
+    TimeStampedModel,
     validate_markdown,
 )
 from articles.models.publication import Publication, WorkingCopy
 
-__all__ = [  # noqa: F405
+__all__ = [
     "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Article", "ArticlePart",
     "Callout", "Cause", "CitesSources", "Evidence", "PreventionTip", "Publication",
     "ReliefTechnique", "Review", "Section", "SlugRedirect", "Source", "Stage",

@@ -159,7 +159,7 @@ class SignOffAdmin(admin.ModelAdmin):
                     self.message_user(request, "Published: readers now see this version.")
                     return response
                 if saved:
-                    captured = signoff.CapturedRevision(live)
+                    captured = signoff.CapturedRevision.newest(live)
                 transaction.set_rollback(True)
             if captured:
                 signoff.keep_as_working_copy(live, captured, request.user)

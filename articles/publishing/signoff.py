@@ -11,6 +11,7 @@ import uuid
 import reversion
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -73,9 +74,7 @@ def discard(article, user):
 class CapturedRevision:
     """The newest revision of an article, read into memory so it outlives a rollback."""
 
-    def __init__(self, article):
-        version = Version.objects.get_for_object(article).select_related("revision").first()
-        revision = version.revision
+    def __init__(self, revision, log_entries=()):
         self.revision = {
             "date_created": revision.date_created,
             "user_id": revision.user_id,
@@ -86,14 +85,21 @@ class CapturedRevision:
                 "object_id", "content_type_id", "db", "format", "serialized_data", "object_repr"
             )
         )
-        self.log_entries = list(
-            LogEntry.objects.filter(
-                object_id=str(article.pk), action_time__gte=revision.date_created
-            ).values(
-                "action_time", "user_id", "content_type_id", "object_id", "object_repr",
-                "action_flag", "change_message",
-            )
+        self.log_entries = list(log_entries)
+
+    @classmethod
+    def newest(cls, article):
+        """The article's newest revision, with the admin's log of that save."""
+        revision = Version.objects.get_for_object(article).select_related("revision")[0].revision
+        log = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=str(article.pk),
+            action_time__gte=revision.date_created,
+        ).values(
+            "action_time", "user_id", "content_type_id", "object_id", "object_repr",
+            "action_flag", "change_message",
         )  # fmt: skip
+        return cls(revision, log)
 
     def reserve_new_ids(self):
         """Parts first added in the copy got their ids from inserts that were rolled back,
@@ -260,15 +266,8 @@ def _record_working_copy(copy, user, comment):
     if copy.revision is None:
         _record(copy.article, user, comment)
         return
-    old = copy.revision
-    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
-    Version.objects.bulk_create(
-        Version(
-            revision=revision, object_id=v.object_id, content_type_id=v.content_type_id,
-            db=v.db, format=v.format, serialized_data=v.serialized_data,
-            object_repr=v.object_repr,
-        )
-        for v in old.version_set.all()
-    )  # fmt: skip
+    step = CapturedRevision(copy.revision)
+    step.revision = {"date_created": timezone.now(), "user_id": user.pk, "comment": comment}
+    revision = step.save()
     copy.revision = revision
     copy.save(update_fields=["revision"])
