@@ -67,12 +67,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.in_stage(Stage.LIVE, now)
 
     def next_scheduled_change(self, now):
-        """The next go-live or take-down time after `now`, if any is scheduled."""
+        """The next time after `now` at which one of these articles goes live, comes down,
+        or changes to an approved version, if any is scheduled."""
         upcoming = self.filter(status=self.model.Status.PUBLISHED).aggregate(
             live=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
             down=models.Min("unpublish_at", filter=models.Q(unpublish_at__gt=now)),
         )
-        return min(filter(None, upcoming.values()), default=None)
+        publications = self.model._meta.get_field("publications").related_model.objects
+        switch = publications.filter(article__in=self).next_go_live_after(now)
+        return min(filter(None, [*upcoming.values(), switch]), default=None)
 
     def formerly_at(self, slug):
         """Articles that were published at `slug` before an editor changed it."""
@@ -105,22 +108,22 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def with_quick_help(self):
-        """Articles with steps chosen for the "During a cramp" box and the bedside card."""
-        return self.filter(relief_techniques__is_quick_help=True).distinct()
-
     def with_contents(self):
         """What a listing shows of each article: its section headings."""
         return self.prefetch_related("sections")
 
     def with_parts(self):
         """Everything the article page draws, in a fixed number of queries."""
+        return self.prefetch_related(*self.page_lookups())
+
+    def page_lookups(self):
+        """The prefetches of with_parts(), for articles already read."""
         # Every related article, live or not: the page links to the live ones, and the
         # page cache keeps the page only until the next of them goes live or comes down.
         related = models.Prefetch(
             "related_articles", queryset=self.model.objects.order_by("title")
         )
-        return self.prefetch_related(*self.model.part_accessors(), "reviews", related)
+        return [*self.model.part_accessors(), "reviews", related]
 
     def with_quick_help_parts(self):
         """What the "During a cramp" box draws: the steps and the care cards it links to."""

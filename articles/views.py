@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import (
     Http404,
     HttpResponse,
@@ -8,12 +9,15 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
 
 from articles import search
+from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.models import Article
+from articles.publishing import schedule
 
 SITE_DESCRIPTION = (
     "Plain, checked information about calf cramps at night: why they happen, what to do "
@@ -64,18 +68,37 @@ class ArticleListView(PageMetaMixin, ListView):
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    # Readers get the page's stored rendering while it is current (articles.caching.
+    # rendered); only without one is the page built from the article's parts.
+    stored_pages = True
+    # Its first query also asks whether a scheduled change is due (ScheduledChangesMiddleware).
+    checks_schedule = True
 
     def get_queryset(self):
         return Article.objects.published().with_parts()
 
+    def get_object(self, queryset=None):
+        if not self.stored_pages:
+            return super().get_object(queryset)
+        article = rendered.read(self.request, self.kwargs["slug"])
+        if article is not None and article.switch_due and schedule.go_live_due():
+            article = rendered.read(self.request, self.kwargs["slug"])
+        if article is None:
+            raise Http404
+        if article.stored_body is None:
+            prefetch_related_objects([article], *Article.objects.page_lookups())
+        return article
+
     def get_context_data(self, **kwargs):
         article = self.object
+        related = list(article.related_articles.all())
         # The page shows this article and links to its related ones: only their changes
-        # (and the lists') make the cached page stale.
-        self.request.page_tags = {
-            article_tag(article.pk),
-            *(article_tag(related.pk) for related in article.related_articles.all()),
-        }
+        # (and the lists') make the cached page stale, and it lasts until the next of
+        # them goes live, comes down or changes to an approved version.
+        self.request.page_tags = {article_tag(shown.pk) for shown in [article, *related]}
+        self.request.page_next_change = schedule.next_change(
+            [article, *related], self.started, getattr(article, "next_switch", None)
+        )
         return {
             "page_title": article.title,
             "page_description": article.summary,
@@ -84,8 +107,9 @@ class ArticleDetailView(DetailView):
         }
 
     def get(self, request, *args, **kwargs):
+        self.started = timezone.now()
         try:
-            return super().get(request, *args, **kwargs)
+            self.object = self.get_object()
         except Http404:
             moved = Article.objects.published().formerly_at(kwargs["slug"]).first()
             if moved is None:
@@ -93,12 +117,23 @@ class ArticleDetailView(DetailView):
             # The same page (article or bedside card) at the article's current address.
             view_name = request.resolver_match.view_name
             return HttpResponsePermanentRedirect(reverse(view_name, args=[moved.slug]))
+        if self.stored_pages and (stored := rendered.stored_response(self.object)):
+            request.page_tags = set(self.object.stored_tags)
+            request.page_next_change = self.object.stored_until
+            return stored
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.stored_pages:
+            response.render()
+            rendered.keep(request, self.object, response, self.started)
+        return response
 
 
 class ArticlePreviewView(ArticleDetailView):
     """The reader page of any article, published or not, for the admin's preview: the same
     view code, so whatever readers get, the preview shows. The admin checks rights and adds
     the banner (extra_context) and the headers that keep it private."""
+
+    stored_pages = False
 
     def get_queryset(self):
         return Article.objects.with_parts()
@@ -112,8 +147,12 @@ class BedsideCardView(PageMetaMixin, ArticleDetailView):
         "call for help."
     )
 
-    def get_queryset(self):
-        return super().get_queryset().with_quick_help()
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        # A card needs steps chosen for it (a stored card was rendered with them).
+        if article.stored_body is None and not article.quick_help_steps():
+            raise Http404
+        return article
 
 
 class DiaryView(PageMetaMixin, TemplateView):

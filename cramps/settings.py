@@ -70,6 +70,7 @@ MIDDLEWARE = [
     # computed on the uncompressed page.
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.middleware.DatabaseUnavailableMiddleware",
+    "articles.middleware.ScheduledChangesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

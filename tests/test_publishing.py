@@ -2,9 +2,10 @@ import datetime
 import itertools
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
+from articles.caching import rendered
 from articles.models import Article, Stage
 from tests.admin_forms import change_form_data
 from tests.factories import ArticleFactory
@@ -157,8 +158,11 @@ def admin_site_article_admin():
     return admin.site._registry[Article]
 
 
-def test_the_python_and_the_sql_rule_agree_on_every_stage():
+def test_the_python_and_the_sql_rule_agree_on_every_stage(rf):
     now = timezone.now()
+    # The article page's hand-written first query (articles.caching.rendered) too.
+    request = rf.get("/articles/any/")
+    request.resolver_match = resolve(reverse("articles:article_detail", args=["any"]))
     times = {"none": None, "past": now - HOUR, "future": now + HOUR, "now": now}
     stages = set()
     for status in Article.Status.values:
@@ -175,6 +179,8 @@ def test_the_python_and_the_sql_rule_agree_on_every_stage():
             assert in_sql == [article.stage(now)], (status, go_live, take_down)
             in_published = Article.objects.published(now).filter(pk=article.pk).exists()
             assert in_published == article.is_live(now), (status, go_live, take_down)
+            read = rendered.read(request, article.slug, now)
+            assert (read is not None) == in_published, (status, go_live, take_down)
             stages.add(article.stage(now))
     assert stages == set(Stage)  # the grid reaches every stage
 

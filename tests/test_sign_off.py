@@ -286,16 +286,10 @@ def test_a_reviewer_approves_only_what_was_submitted(
     assert NEW_TEXT not in reader_page(client, seed_article)
 
 
-def test_nothing_to_submit_is_refused_and_a_live_article_has_no_go_live_time(
-    editor, clinical_reviewer, seed_article
-):
+def test_nothing_to_submit_is_refused(editor, seed_article):
     # No changes wait: there is nothing to submit.
     editor.post(sign_off_url(seed_article), {"_submit": "1"})
     assert not WorkingCopy.objects.filter(state=WorkingCopy.State.SUBMITTED).exists()
-
-    edit(editor, seed_article, _submit="1")
-    page = clinical_reviewer.get(sign_off_url(seed_article)).content.decode()
-    assert "Approve and publish" in page and 'name="go_live_at"' not in page
 
 
 def test_an_approval_for_later_says_when_readers_will_see_it(editor, clinical_reviewer, db):

@@ -12,25 +12,48 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 
 from articles.caching.tags import LISTING, MEMBERSHIP, article_tag
+from articles.models import Article
 
 log = logging.getLogger(__name__)
 
 
 def _release():
-    """A fingerprint of what shapes every page besides the content: the templates, the site
-    settings and, where the deploy sets it, CRAMPS_RELEASE. A new release starts afresh."""
+    """A fingerprint of what shapes every page besides the content: the templates, the code
+    that renders them, the collected static files' names, the site settings and, where the
+    deploy sets it, CRAMPS_RELEASE. A new release starts afresh."""
     digest = hashlib.sha256(os.environ.get("CRAMPS_RELEASE", "").encode())
-    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
-        digest.update(template.read_bytes())
+    sources = [
+        *sorted((settings.BASE_DIR / "templates").rglob("*.html")),
+        *sorted((settings.BASE_DIR / "articles").rglob("*.py")),
+        settings.STATIC_ROOT / "staticfiles.json",
+    ]
+    for source in sources:
+        if source.is_file():
+            digest.update(source.read_bytes())
     digest.update(f"{settings.SITE_NAME}|{settings.EMERGENCY_NUMBER}".encode())
     return digest.hexdigest()[:16]
 
 
-GENERATION_KEY = f"pages:generation:{_release()}"
-TAG_KEY = f"pages:tag:{_release()}:{{}}"
+RELEASE = _release()
+GENERATION_KEY = f"pages:generation:{RELEASE}"
+TAG_KEY = f"pages:tag:{RELEASE}:{{}}"
+
+
+def pages_showing_changed(pk):
+    """In this transaction, make stale the stored renderings of every page that shows
+    article `pk`: its own, and those of the articles that link to it."""
+    showing = Article.objects.filter(models.Q(pk=pk) | models.Q(related_articles=pk))
+    Article.objects.filter(pk__in=list(showing.values_list("pk", flat=True))).update(
+        pages_token=uuid.uuid4()
+    )
+
+
+def all_pages_changed():
+    """In this transaction, make every stored rendering stale."""
+    Article.objects.update(pages_token=uuid.uuid4())
 
 
 def invalidate_pages():

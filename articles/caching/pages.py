@@ -74,15 +74,17 @@ def is_shareable(request, response):
     )
 
 
-def seconds_to_keep(rendered_at, tags=(LISTING,)):
-    """Until the first go-live or take-down, after the page was rendered, of an article it
-    shows (of any, for lists), at most PAGE_CACHE_SECONDS; zero or less means the page is
-    already out of date."""
+def seconds_to_keep(rendered_at, tags=(LISTING,), upcoming=None, known=False):
+    """Until the first go-live, take-down or switch to an approved version, after the page
+    was rendered, of an article it shows (of any, for lists), at most PAGE_CACHE_SECONDS;
+    zero or less means the page is already out of date. A view that knows that time
+    (`known`, `upcoming`) saves asking the database."""
     keep = settings.PAGE_CACHE_SECONDS
-    articles = Article.objects.all()
-    if not LIST_TAGS & set(tags):
-        articles = articles.filter(pk__in=articles_in(tags))
-    upcoming = articles.next_scheduled_change(rendered_at)
+    if not known:
+        articles = Article.objects.all()
+        if not LIST_TAGS & set(tags):
+            articles = articles.filter(pk__in=articles_in(tags))
+        upcoming = articles.next_scheduled_change(rendered_at)
     if upcoming is not None:
         keep = min(keep, int((upcoming - timezone.now()).total_seconds()))
     return keep
@@ -132,7 +134,7 @@ class PageCacheMiddleware:
             # Pages that say nothing of what they show (lists, sitemaps, the feed) depend
             # on the lists of articles.
             tags = getattr(request, "page_tags", None) or {LISTING}
-            self.store(key, generation, response, rendered_at, tags)
+            self.store(request, key, generation, response, rendered_at, tags)
         response["X-Cache"] = "MISS"
         return response
 
@@ -150,7 +152,7 @@ class PageCacheMiddleware:
         response["X-Cache"] = "HIT"
         return response
 
-    def store(self, key, generation, response, rendered_at, tags):
+    def store(self, request, key, generation, response, rendered_at, tags):
         try:
             if generation is None:
                 # First page after a restart or eviction: start a generation, and store
@@ -163,7 +165,12 @@ class PageCacheMiddleware:
             started = rendered_at.timestamp() - CLOCK_SKEW_SECONDS
             if any(float(version) > started for version in versions.values()):
                 return  # something it shows changed while it was rendered
-            keep = seconds_to_keep(rendered_at, tags)
+            keep = seconds_to_keep(
+                rendered_at,
+                tags,
+                getattr(request, "page_next_change", None),
+                known=hasattr(request, "page_next_change"),
+            )
             if keep <= 0:
                 return
             headers = {

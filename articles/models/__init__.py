@@ -21,11 +21,11 @@ from articles.models.content import (
     TimeStampedModel,
     validate_markdown,
 )
-from articles.models.publication import Publication, WorkingCopy
+from articles.models.publication import Publication, RenderedPage, WorkingCopy
 
 __all__ = [
     "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Article", "ArticlePart",
     "Callout", "Cause", "CitesSources", "Evidence", "PreventionTip", "Publication",
-    "ReliefTechnique", "Review", "Section", "SlugRedirect", "Source", "Stage",
+    "ReliefTechnique", "RenderedPage", "Review", "Section", "SlugRedirect", "Source", "Stage",
     "TimeStampedModel", "WorkingCopy", "validate_markdown",
 ]  # fmt: skip

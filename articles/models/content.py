@@ -195,6 +195,9 @@ class Article(TimeStampedModel):
     # Changes on every save; a save from a form loaded before the last one is refused.
     # A fresh random value (not a counter) stays unique when an old revision is restored.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Renewed by the write path whenever anything this article's pages show changes (its
+    # rows, or a related article's): a RenderedPage made under another token is stale.
+    pages_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     # How many "What changed" notes the page shows.
@@ -255,6 +258,14 @@ class Article(TimeStampedModel):
 
     def is_live(self, now=None):
         return self.stage(now) == Stage.LIVE
+
+    def next_stage_change(self, after):
+        """Its next go-live or take-down time after `after`, if any (the rule of
+        ArticleQuerySet.next_scheduled_change, without approved versions)."""
+        if self.status != self.Status.PUBLISHED:
+            return None
+        upcoming = (self.publish_at, self.unpublish_at)
+        return min((moment for moment in upcoming if moment and moment > after), default=None)
 
     def rendered_lead(self):
         return render_markdown(self.lead)

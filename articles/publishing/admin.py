@@ -29,7 +29,8 @@ class ApproveForm(forms.Form):
     go_live_at = forms.DateTimeField(
         label="Go live at",
         required=False,
-        help_text="Only for an article readers cannot see yet. Leave empty to publish now.",
+        help_text="Leave empty to publish now. Readers keep seeing the live version, if "
+        "there is one, until then.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
@@ -38,12 +39,6 @@ class ApproveForm(forms.Form):
         if go_live_at and go_live_at < timezone.now():
             raise forms.ValidationError("Choose a time in the future, or leave it empty.")
         return go_live_at
-
-    def __init__(self, *args, live=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if live:
-            # A change to a live article goes live when approved.
-            del self.fields["go_live_at"]
 
 
 class SendBackForm(forms.Form):
@@ -191,7 +186,8 @@ class SignOffAdmin(admin.ModelAdmin):
 
     def sign_off_context(self, request, article, on_sign_off_page=False):
         copy = signoff.working_copy(article)
-        live_publication = Publication.objects.filter(article=article).first()
+        live_publication = Publication.objects.gone_live().filter(article=article).first()
+        waiting = Publication.objects.waiting().filter(article=article).first()
         is_published = signoff.keeps_live_version(article)
         has_changes = bool(copy and copy.revision_id)
         submitted = bool(copy and copy.state == WorkingCopy.State.SUBMITTED)
@@ -206,6 +202,7 @@ class SignOffAdmin(admin.ModelAdmin):
             "has_changes": has_changes,
             "submitted": submitted,
             "live_publication": live_publication,
+            "waiting": waiting,
             "may_publish": may_publish,
             # A reviewer approves what was submitted, or what they changed themselves.
             "may_approve": may_publish
@@ -224,7 +221,6 @@ class SignOffAdmin(admin.ModelAdmin):
         approve_form = ApproveForm(
             request.POST if "_approve" in request.POST else None,
             initial={"reviewed": signoff.review_marker(article)},
-            live=article.is_live(),
         )
         send_back_form = SendBackForm(request.POST if "_send_back" in request.POST else None)
         if request.method == "POST":
@@ -273,15 +269,8 @@ class SignOffAdmin(admin.ModelAdmin):
                 )
                 return True
             go_live_at = approve_form.cleaned_data.get("go_live_at")
-            if go_live_at and article.is_live():
-                approve_form.add_error(
-                    "go_live_at",
-                    "Readers already see this article: an approved change goes live at once. "
-                    "Leave this empty.",
-                )
-                return False
             try:
-                signoff.publish(
+                publication = signoff.publish(
                     article, request.user, approve_form.cleaned_data["note"], go_live_at, reviewed
                 )
             except signoff.CopyConflict as conflict:
@@ -299,11 +288,28 @@ class SignOffAdmin(admin.ModelAdmin):
                 )
                 return True
             article.refresh_from_db()
-            if article.stage() == Stage.SCHEDULED:
+            if publication.went_live_at is None:
+                when = timezone.localtime(publication.published_at)
+                self.message_user(
+                    request,
+                    f"Approved: the changes go live at {when:%H:%M on %d %B %Y}. Until then "
+                    "readers see the live version.",
+                )
+            elif article.stage() == Stage.SCHEDULED:
                 when = timezone.localtime(article.publish_at)
                 self.message_user(request, f"Approved: it goes live at {when:%H:%M on %d %B %Y}.")
             else:
                 self.message_user(request, "Approved and published: readers see it now.")
+            return True
+        if "_cancel_scheduled" in request.POST:
+            if signoff.cancel_scheduled(article, request.user):
+                self.message_user(
+                    request,
+                    "The scheduled change was cancelled: readers keep the live version, and "
+                    "the changes wait for review again.",
+                )
+            else:
+                self.message_user(request, "No change was waiting to go live.", messages.ERROR)
             return True
         if "_send_back" in request.POST and send_back_form.is_valid():
             if not state["submitted"]:

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from articles.caching.generation import invalidate_article, invalidate_pages
+from articles.caching.generation import (
+    all_pages_changed,
+    invalidate_article,
+    invalidate_pages,
+    pages_showing_changed,
+)
 from articles.models import Article, Publication
 from articles.search.index import refresh_statistics, reindex
 
@@ -75,6 +80,7 @@ def article_changed(article, before, content_changed=True):
         article.mark_content_changed()
     refresh_change_notes(article)
     reindex(Article.objects.with_parts().filter(pk=article.pk))
+    pages_showing_changed(article.pk)
     if kept or took_from:
         invalidate_pages()  # addresses moved: any page may link to them
     else:
@@ -91,16 +97,24 @@ def refresh_change_notes(article):
     """Copy the latest public notes of the article's publications onto it, for the page."""
     notes = [
         {"on": publication.published_at.date().isoformat(), "note": publication.note}
-        for publication in Publication.objects.filter(article=article).exclude(note="")[
-            : Article.CHANGE_NOTES_SHOWN
-        ]
+        for publication in Publication.objects.gone_live()
+        .filter(article=article)
+        .exclude(note="")[: Article.CHANGE_NOTES_SHOWN]
     ]
     Article.objects.filter(pk=article.pk).update(change_notes=notes)
     article.change_notes = notes
 
 
+def schedule_changed(article):
+    """A change to `article` now waits for a time, or no longer does: the cached pages
+    that show it are stored afresh, to expire at that time."""
+    pages_showing_changed(article.pk)
+    invalidate_article(article.pk, lists_changed=True)
+
+
 def article_deleted():
     """After articles were deleted: their pages, and every list that named them, go."""
+    all_pages_changed()
     invalidate_pages()
 
 
@@ -112,5 +126,6 @@ def articles_loaded(articles):
         for start in range(0, len(pks), BATCH):
             reindex(Article.objects.with_parts().filter(pk__in=pks[start : start + BATCH]))
         refresh_statistics()
+        all_pages_changed()
     invalidate_pages()
     return len(pks)

@@ -54,21 +54,29 @@ def apply_working_copy(article):
     copy = working_copy(article)
     if copy is None or copy.revision is None:
         return copy
+    apply_revision(article, copy.revision)
+    return copy
+
+
+def apply_revision(article, revision):
+    """Write a revision of the article, with its parts, over its rows."""
     # Parts are written back one row at a time: park today's rows so no two share a place.
     for part in PART_MODELS:
         part.objects.filter(article_id=article.pk).park()
     try:
         with transaction.atomic():
-            copy.revision.revert(delete=True)
+            revision.revert(delete=True)
     except (RevertError, IntegrityError) as error:
         raise CopyConflict(str(error)) from error
-    return copy
 
 
 def discard(article, user):
-    """Drop the working copy; its revisions stay in the history."""
+    """Drop the working copy, and any approved change waiting for its time: readers keep
+    the live version. The revisions stay in the history."""
     WorkingCopy.objects.filter(article=article).delete()
-    _record(article, user, "Unpublished changes discarded")
+    if Publication.objects.waiting().filter(article=article).delete()[0]:
+        changes.schedule_changed(article)
+    record_event(article, user, "Unpublished changes discarded")
 
 
 class CapturedRevision:
@@ -201,8 +209,9 @@ def _claim(article, reviewed):
 
 
 def publish(article, user, note="", go_live_at=None, reviewed=None):
-    """Give readers the article's working copy (or, for a draft, its rows), now or, for an
-    article readers cannot see yet, at `go_live_at`. Records the publication.
+    """Give readers the article's working copy (or, for a draft, its rows), now or at
+    `go_live_at`. Records the publication. A live article keeps its live version until
+    then; a draft goes live by its go-live time.
 
     With `reviewed` (a review_marker), refuses with ChangedSinceReview unless that is still
     what waits: two approvals, or an approval and an edit, never publish unseen changes.
@@ -211,6 +220,8 @@ def publish(article, user, note="", go_live_at=None, reviewed=None):
         article = Article.objects.select_for_update().get(pk=article.pk)
         if reviewed is not None and not _claim(article, reviewed):
             raise ChangedSinceReview
+        if keeps_live_version(article) and go_live_at and go_live_at > timezone.now():
+            return _schedule(article, user, note, go_live_at)
         before = changes.Before.of(article.pk)
         if keeps_live_version(article):
             # A published article: its working copy, with its own status and dates (a copy
@@ -236,8 +247,11 @@ def record_publication(article, user, note="", saved_revision=False):
     if saved_revision:
         revision = Version.objects.get_for_object(article).first().revision
     else:
-        revision = _record(article, user, f"Published{': ' + note if note else ''}")
+        revision = record_event(article, user, f"Published{': ' + note if note else ''}")
     WorkingCopy.objects.filter(article=article).delete()
+    # A newer approval replaces a change that was waiting for its time.
+    if Publication.objects.waiting().filter(article=article).delete()[0]:
+        changes.schedule_changed(article)
     publication = Publication.objects.create(
         article=article, revision=revision, published_by=user, note=note
     )
@@ -245,12 +259,56 @@ def record_publication(article, user, note="", saved_revision=False):
     return publication
 
 
+def _schedule(article, user, note, go_live_at):
+    """Approve the working copy of a live article to go live at `go_live_at`: readers keep
+    the live version until the first request after that time puts this one live
+    (articles.publishing.schedule). The copy stays, marked approved; an edit to it after
+    this is not part of what was approved."""
+    copy = working_copy(article)
+    when = timezone.localtime(go_live_at)
+    copy.state = WorkingCopy.State.SCHEDULED
+    copy.review_comment = ""
+    copy.save()
+    _record_working_copy(copy, user, f"Approved to go live at {when:%H:%M on %d %B %Y}")
+    Publication.objects.waiting().filter(article=article).delete()
+    publication = Publication.objects.create(
+        article=article,
+        revision=copy.revision,
+        published_at=go_live_at,
+        went_live_at=None,
+        published_by=user,
+        note=note,
+    )
+    # Pages that show the article were stored to last past that time: store them afresh,
+    # to expire when it comes.
+    changes.schedule_changed(article)
+    return publication
+
+
+def cancel_scheduled(article, user):
+    """Keep the live version: the approved change goes back to waiting for review."""
+    if not Publication.objects.waiting().filter(article=article).delete()[0]:
+        return False
+    WorkingCopy.objects.filter(article=article, state=WorkingCopy.State.SCHEDULED).update(
+        state=WorkingCopy.State.SUBMITTED
+    )
+    record_event(article, user, "Scheduled change cancelled")
+    changes.schedule_changed(article)
+    return True
+
+
+def record_scheduled_publication(article, publication):
+    """The history's entry for an approved change that went live at its time."""
+    note = f": {publication.note}" if publication.note else ""
+    record_event(article, publication.published_by, f"Went live as approved{note}")
+
+
 def record_launch(article, revision):
     """The launch content, loaded by the seed: published by nobody in particular."""
     return Publication.objects.create(article=article, revision=revision)
 
 
-def _record(article, user, comment):
+def record_event(article, user, comment):
     """A revision of the article as it now stands in the database, for its history."""
     with reversion.create_revision():
         reversion.add_to_revision(article)  # with its parts: the admin registers them to follow
@@ -264,7 +322,7 @@ def _record_working_copy(copy, user, comment):
     """A step of sign-off in the article's history, as a revision holding the working copy:
     a copy of its revision for a published article, the rows for a draft."""
     if copy.revision is None:
-        _record(copy.article, user, comment)
+        record_event(copy.article, user, comment)
         return
     step = CapturedRevision(copy.revision)
     step.revision = {"date_created": timezone.now(), "user_id": user.pk, "comment": comment}

@@ -1,0 +1,94 @@
+"""Approved changes to live articles that wait for a set time, put live with nothing to run.
+
+Readers keep the live rows until the time comes. The first request after it (a reader's,
+a search engine's or an editor's; the middleware asks on every request the page cache does
+not answer) writes the approved revision over the rows, through the write path, before
+anything is read. Cached pages that show the article were stored to expire at that time.
+"""
+
+import functools
+import logging
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.models import Article, Publication, WorkingCopy
+from articles.publishing import changes, signoff
+
+log = logging.getLogger(__name__)
+
+
+def next_change(articles, after, next_switch=None):
+    """The next time after `after` at which one of `articles` goes live or comes down, or
+    `next_switch` (the first approved version of one of them waiting, as
+    articles.caching.rendered.read gives it): until then, a page showing them is current."""
+    stages = [article.next_stage_change(after) for article in articles]
+    return min(filter(None, [*stages, next_switch]), default=None)
+
+
+def go_live_due(now=None):
+    """Put live every approved change whose time has come; how many went live."""
+    now = now or timezone.now()
+    return sum(_go_live(article_pk, now) for article_pk in due_articles(now))
+
+
+@functools.cache
+def _due_sql(vendor):
+    # Asked on every request the page cache does not answer, so written by hand: the ORM
+    # takes longer to build it than the database takes to answer (the rule of
+    # Publication.objects.waiting(); a test holds the two to agree).
+    table = connection.ops.quote_name(Publication._meta.db_table)
+    return f"SELECT article_id FROM {table} WHERE went_live_at IS NULL AND published_at <= %s"
+
+
+def due_articles(now):
+    """The articles with an approved change waiting for a time at or before `now`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _due_sql(connection.vendor), [connection.ops.adapt_datetimefield_value(now)]
+        )
+        return [article_pk for (article_pk,) in cursor.fetchall()]
+
+
+def _go_live(article_pk, now):
+    with transaction.atomic():
+        # The article first, as every other writer locks it, then the claim: of two
+        # requests that find it due, only one matches the still-waiting publication.
+        article = Article.objects.select_for_update().filter(pk=article_pk).first()
+        due = Publication.objects.waiting().filter(article_id=article_pk, published_at__lte=now)
+        pk = due.values_list("pk", flat=True).first()
+        claimed = pk and Publication.objects.waiting().filter(pk=pk).update(went_live_at=now)
+        if article is None or not claimed:
+            return 0
+        publication = Publication.objects.select_related("revision", "published_by").get(pk=pk)
+        before = changes.Before.of(article.pk)
+        try:
+            if publication.revision is None:
+                raise signoff.CopyConflict("its revision is no longer in the history")
+            with transaction.atomic():
+                signoff.apply_revision(article, publication.revision)
+        except signoff.CopyConflict as conflict:
+            _could_not_go_live(article, publication, conflict)
+            return 0
+        article.refresh_from_db()
+        # The copy is done with, unless an editor changed it after the approval.
+        WorkingCopy.objects.filter(article=article, revision=publication.revision).delete()
+        signoff.record_scheduled_publication(article, publication)
+        changes.article_changed(article, before, content_changed=True)
+    return 1
+
+
+def _could_not_go_live(article, publication, conflict):
+    """Readers keep the live version; the copy goes back to its editor with the reason."""
+    log.warning("Scheduled change to article %s could not go live: %s", article.pk, conflict)
+    when = timezone.localtime(publication.published_at)
+    reason = (
+        f"The change approved to go live at {when:%H:%M on %d %B %Y} could not be applied "
+        f"({conflict}). Readers still see the live version."
+    )
+    publication.delete()
+    WorkingCopy.objects.filter(article=article).update(
+        state=WorkingCopy.State.SENT_BACK, review_comment=reason
+    )
+    signoff.record_event(article, None, f"Not published: {reason}")
+    changes.schedule_changed(article)
