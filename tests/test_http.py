@@ -42,11 +42,13 @@ def test_conditional_get_answers_304(client, seed_article):
     assert hits == len(paths)
 
 
-def test_a_changed_page_is_sent_again(client, seed_article):
-    from articles.models import Article
+def test_a_changed_page_is_sent_again(client, admin_client, seed_article):
+    from tests.admin_forms import save_through_admin
 
     first = client.get(seed_article.get_absolute_url())
-    Article.objects.filter(pk=seed_article.pk).update(title="A new title")
+    save_through_admin(
+        admin_client, seed_article, lambda data, page: data.update(title="A new title")
+    )
 
     again = client.get(seed_article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
 

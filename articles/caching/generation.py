@@ -21,18 +21,13 @@ log = logging.getLogger(__name__)
 
 
 def _release():
-    """A fingerprint of what shapes every page besides the content: the templates, the code
-    that renders them, the collected static files' names, the site settings and, where the
-    deploy sets it, CRAMPS_RELEASE. A new release starts afresh."""
+    """A fingerprint of what shapes every page besides the content: the templates, the site
+    settings and, where the deploy sets it, CRAMPS_RELEASE. A new release starts afresh.
+    (Every process that edits or serves must agree on it, so it leaves out what one host
+    may lack, such as collected static files.)"""
     digest = hashlib.sha256(os.environ.get("CRAMPS_RELEASE", "").encode())
-    sources = [
-        *sorted((settings.BASE_DIR / "templates").rglob("*.html")),
-        *sorted((settings.BASE_DIR / "articles").rglob("*.py")),
-        settings.STATIC_ROOT / "staticfiles.json",
-    ]
-    for source in sources:
-        if source.is_file():
-            digest.update(source.read_bytes())
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        digest.update(template.read_bytes())
     digest.update(f"{settings.SITE_NAME}|{settings.EMERGENCY_NUMBER}".encode())
     return digest.hexdigest()[:16]
 

@@ -6,14 +6,16 @@ stored rendering with one query, rather than rebuilt from the article's parts. A
 is made on the first request after any change, and is current while the article's
 pages_token is the one it was made under (the write path renews it, in the transaction of
 the change, for every article whose pages show the changed one), until the next scheduled
-change of an article it shows, and for this release only.
+change of an article it shows, and for this build of the code and templates only.
 """
 
 import functools
+import hashlib
 import json
 import logging
 from datetime import UTC
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.utils import timezone
@@ -23,6 +25,24 @@ from articles.caching.generation import RELEASE
 from articles.models import Article, Publication, RenderedPage
 
 log = logging.getLogger(__name__)
+
+
+def _build():
+    """What a stored page was rendered by, beyond the release: the app's code and the
+    collected static files' names. Pages stay in the database across deploys, and only
+    the serving processes read them, so they may ask for more than the page cache does."""
+    digest = hashlib.sha256(RELEASE.encode())
+    sources = [
+        *sorted((settings.BASE_DIR / "articles").rglob("*.py")),
+        settings.STATIC_ROOT / "staticfiles.json",
+    ]
+    for source in sources:
+        if source.is_file():
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+BUILD = _build()
 
 
 def _origin(request):
@@ -78,7 +98,7 @@ def read(request, slug, now=None):
     """The live article at `slug` as _read_sql describes it, or None."""
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
-    params = [at, at, request.resolver_match.view_name, _origin(request), RELEASE, at,
+    params = [at, at, request.resolver_match.view_name, _origin(request), BUILD, at,
               slug, Article.Status.PUBLISHED, at, at]  # fmt: skip
     article = next(iter(Article.objects.raw(_read_sql(connection.vendor), params)), None)
     if article is not None:
@@ -117,7 +137,7 @@ def keep(request, article, response, rendered_at):
                     article=article,
                     view_name=request.resolver_match.view_name,
                     origin=_origin(request),
-                    release=RELEASE,
+                    release=BUILD,
                     pages_token=article.pages_token,
                     expires_at=request.page_next_change,
                     tags=tags,
