@@ -185,7 +185,9 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     form = ArticleAdminForm
     # reversion's list, with a link to the review queue.
     change_list_template = "admin/articles/article/change_list.html"
-    list_display = ["title", "state", "last_reviewed", "review_due", "updated_at"]
+    list_display = [
+        "title", "state", "unpublished_changes", "last_reviewed", "review_due", "updated_at",
+    ]  # fmt: skip
     list_filter = [StageFilter, ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}

@@ -260,3 +260,101 @@ def test_enter_in_a_field_only_saves_it_never_submits_or_publishes(editor_page):
 
     copy = WorkingCopy.objects.get(article=article)
     assert copy.state == WorkingCopy.State.EDITING
+
+
+def signed_in_page(browser, live_server, username, *, publishes):
+    """A browser signed in through the sign-in page as a new editor, or as a clinical
+    reviewer, who also gives a code from an authenticator app (two-step sign-in)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.create_user(username, password="x" * 20, is_staff=True)
+    perms = Permission.objects.filter(content_type__app_label="articles")
+    if not publishes:
+        perms = perms.exclude(codename__in=["publish_article", "record_clinical_review"])
+    user.user_permissions.set(perms)
+    context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", "x" * 20)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    if publishes:
+        device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+        page.goto(live_server.url + reverse("admin:two_factor"))
+        page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    return page
+
+
+def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
+    browser, live_server, launch_content, open_page, settings
+):
+    """The sign-off walk, in the browser, as an editor and as a clinical reviewer."""
+    import datetime
+    import time
+
+    from django.utils import timezone
+    from reversion.models import Version
+
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
+    article = launch_content[0]
+    change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    sign_off = live_server.url + reverse("admin:articles_article_signoff", args=[article.pk])
+    reader = article.get_absolute_url()
+    new_text = "Wombats stretch their calves slowly."
+    editor = signed_in_page(browser, live_server, "ed", publishes=False)
+    reviewer = signed_in_page(browser, live_server, "ria", publishes=True)
+
+    # The editor changes the live article and saves: readers keep the live version.
+    editor.goto(change)
+    editor.locator("textarea[name='sections-0-body']").fill(new_text)
+    with editor.expect_navigation():
+        editor.click("input[name=_save]")
+    assert "Saved as unpublished changes" in editor.content()
+    assert new_text not in open_page(reader).content()
+
+    # Submitted, sent back with a comment the editor sees, fixed and submitted again.
+    editor.goto(change)
+    with editor.expect_navigation():
+        editor.click("input[name=_submit]")
+    reviewer.goto(live_server.url + reverse("admin:articles_article_queue"))
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("link", name=article.title).first.click()
+    reviewer.fill("textarea[name=comment]", "Say which calf muscle.")
+    with reviewer.expect_navigation():
+        reviewer.click("input[name=_send_back]")
+    editor.goto(change)
+    assert "Say which calf muscle." in editor.content()
+    editor.locator("textarea[name='sections-0-body']").fill(new_text + " The calf muscle.")
+    with editor.expect_navigation():
+        editor.click("input[name=_submit]")
+
+    # Approved to go live a few seconds from now, with a note for readers.
+    go_live = timezone.localtime() + datetime.timedelta(seconds=4)
+    reviewer.goto(sign_off)
+    reviewer.fill("input[name=note]", "Clearer advice on stretching")
+    reviewer.fill("input[name=go_live_at]", go_live.strftime("%Y-%m-%dT%H:%M:%S"))
+    with reviewer.expect_navigation():
+        reviewer.click("input[name=_approve]")
+    assert "Approved change waiting" in reviewer.content()
+    assert new_text not in open_page(reader).content()
+
+    while timezone.localtime() <= go_live:
+        time.sleep(0.25)
+    page = open_page(reader).content()
+    assert new_text in page and "Clearer advice on stretching" in page
+
+    # Restoring the first revision makes a working copy: readers keep what was approved.
+    first = Version.objects.get_for_object(article).last()
+    editor.goto(
+        live_server.url + reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    )
+    with editor.expect_navigation():
+        editor.click("input[name=_save]")
+    assert "Saved as unpublished changes" in editor.content()
+    assert new_text in open_page(reader).content()

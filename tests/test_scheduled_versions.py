@@ -6,6 +6,7 @@ import itertools
 import time
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.caching.pages import CLOCK_SKEW_SECONDS
@@ -122,6 +123,8 @@ def test_a_reviewer_cancels_a_scheduled_change_and_an_editor_cannot(
     edit(editor, seed_article, _submit="1")
     go_live = timezone.now() + datetime.timedelta(hours=1)
     approved_for(clinical_reviewer, seed_article, go_live)
+    articles = editor.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Approved: goes live" in articles
 
     assert editor.post(sign_off_url(seed_article), {"_cancel_scheduled": "1"}).status_code == 403
     assert Publication.objects.waiting().filter(article=seed_article).exists()

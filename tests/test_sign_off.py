@@ -89,7 +89,10 @@ def test_submit_send_back_fix_and_approve(client, editor, clinical_reviewer, see
         sign_off_url(seed_article), {"_send_back": "1", "comment": "Check the dose wording."}
     )
     assert sent_back.status_code == 302
-    assert "Check the dose wording." in editor.get(change_url(seed_article)).content.decode()
+    page = editor.get(change_url(seed_article)).content.decode()
+    assert "Check the dose wording." in page and "Comments from clinical_reviewers" in page
+    changes = editor.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Sent back with comments" in changes
     assert (
         seed_article.title
         not in clinical_reviewer.get(reverse("admin:articles_article_queue")).content.decode()
@@ -264,7 +267,10 @@ def test_an_edit_during_an_approval_is_never_published_unseen_nor_lost(
         approving.join(timeout=30)
 
     assert results["editor"].status_code == 302
-    assert results["clinical_reviewer"].status_code == 302  # answered, with nothing published
+    # Answered, with nothing published, and the form kept to approve what waits now.
+    refused = results["clinical_reviewer"]
+    assert refused.status_code == 200
+    assert "Nothing was published" in refused.content.decode()
     # The approval was of the earlier copy: refused, so readers keep the live version...
     assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
     page = reader_page(client, seed_article)
@@ -384,3 +390,43 @@ def test_save_and_publish_on_a_draft_publishes_it_for_those_who_may(client, clin
 
     assert client.get("/articles/ready-draft/").status_code == 200
     assert Publication.objects.filter(article=draft, published_by__isnull=False).exists()
+
+
+def test_a_refused_approval_keeps_the_reviewers_note_to_approve_what_waits_now(
+    client, editor, clinical_reviewer, seed_article
+):
+    edit(editor, seed_article, _submit="1")
+    opened = clinical_reviewer.get(sign_off_url(seed_article))
+    queue = clinical_reviewer.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Waiting for clinical review" in queue
+    edit(editor, seed_article, _submit="1")  # changed again after the reviewer opened it
+
+    refused = approve(clinical_reviewer, seed_article, page=opened, note="Clearer stretches")
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Nothing was published" in page and 'value="Clearer stretches"' in page
+    assert NEW_TEXT not in reader_page(client, seed_article)
+    # Approving the form as it came back publishes what waits now, with the note.
+    assert (
+        approve(
+            clinical_reviewer, seed_article, page=refused, note="Clearer stretches"
+        ).status_code
+        == 302
+    )
+    assert "Clearer stretches" in reader_page(client, seed_article)
+
+
+def test_the_restore_page_says_what_saving_an_old_version_does(
+    editor, clinical_reviewer, seed_article
+):
+    save_through_admin(clinical_reviewer, seed_article)
+    [*_, first] = article_versions(seed_article)
+    edit(editor, seed_article, _submit="1")
+    url = reverse("admin:articles_article_revision", args=[seed_article.pk, first.pk])
+
+    page = editor.get(url).content.decode()
+
+    assert "Press the save button below" not in page
+    assert "in place of the unpublished changes waiting now" in page
+    assert "Readers keep the live version until the changes are approved." in page

@@ -39,6 +39,12 @@ class WorkingCopy(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(blank=True, max_length=2000)
+    # Who sent it back with that comment, and when.
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    sent_back_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "working copy"

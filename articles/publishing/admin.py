@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -52,6 +53,26 @@ class SendBackForm(forms.Form):
 
 class SignOffAdmin(admin.ModelAdmin):
     """The change page of a published article edits its working copy, never the live rows."""
+
+    def get_queryset(self, request):
+        # For the list's "Unpublished changes" column.
+        waiting = Publication.objects.waiting().filter(article=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("working_copy")
+            .annotate(goes_live_at=Subquery(waiting.values("published_at")[:1]))
+        )
+
+    @admin.display(description="unpublished changes")
+    def unpublished_changes(self, article):
+        if article.goes_live_at:
+            when = timezone.localtime(article.goes_live_at)
+            return f"Approved: goes live {when:%d %b %Y, %H:%M}"
+        copy = getattr(article, "working_copy", None)
+        if copy is None or (copy.revision_id is None and copy.state == WorkingCopy.State.EDITING):
+            return "—"
+        return copy.get_state_display()
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -178,6 +199,12 @@ class SignOffAdmin(admin.ModelAdmin):
         # goes through sign-off like any other change.
         live = Article.objects.filter(pk=_pk(object_id)).first()
         run = super().revision_view
+        if live is not None:
+            # Says what saving this version does to the changes waiting now.
+            extra_context = {
+                **(extra_context or {}),
+                "sign_off": self.sign_off_context(request, live),
+            }
         if live is None or not signoff.keeps_live_version(live):
             return run(request, object_id, version_id, extra_context)
         return self.edit_working_copy(
@@ -280,13 +307,21 @@ class SignOffAdmin(admin.ModelAdmin):
                 approve_form.add_error("go_live_at", str(problem))
                 return False
             except signoff.ChangedSinceReview:
-                self.message_user(
-                    request,
+                refused = (
                     "Nothing was published: the changes were edited or published after you "
-                    "opened this page. Review what is waiting now.",
-                    messages.ERROR,
+                    "opened this page."
                 )
-                return True
+                if not self.sign_off_context(request, article)["may_approve"]:
+                    self.message_user(request, refused, messages.ERROR)
+                    return True
+                # The form stays, with the reviewer's note, to approve what waits now once
+                # they have looked at it.
+                approve_form.data = approve_form.data.copy()
+                approve_form.data["reviewed"] = signoff.review_marker(article)
+                approve_form.add_error(
+                    None, f"{refused} Preview and compare what is waiting now, then approve again."
+                )
+                return False
             article.refresh_from_db()
             if publication.went_live_at is None:
                 when = timezone.localtime(publication.published_at)

@@ -172,6 +172,8 @@ def send_back(article, user, comment):
     copy = WorkingCopy.objects.select_for_update().get(article=article)
     copy.state = WorkingCopy.State.SENT_BACK
     copy.review_comment = comment
+    copy.sent_back_by = user
+    copy.sent_back_at = timezone.now()
     copy.save()
     _record_working_copy(copy, user, f"Sent back: {comment}")
     return copy
