@@ -37,6 +37,7 @@ from articles.models import (
 from articles.publishing import changes, signoff
 from articles.publishing.admin import SignOffAdmin, conflict_message
 from articles.querysets import review_due_date
+from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
 from articles.views import ArticlePreviewView
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}

@@ -43,6 +43,16 @@ class Stage(models.TextChoices):
     TAKEN_DOWN = "taken_down", "Taken down"
 
 
+def live_condition(alias, status, now):
+    """The rule of ArticleQuerySet.published() as SQL on the article table under `alias`,
+    with its parameters, for the few queries written by hand (tests hold them to agree)."""
+    sql = (
+        f"{alias}.status = %s AND {alias}.publish_at <= %s "
+        f"AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > %s)"
+    )
+    return sql, [status, now, now]
+
+
 class ArticleQuerySet(models.QuerySet):
     def in_stage(self, stage, now=None):
         """Articles in `stage` at `now`: the rule of Article.stage(), in SQL."""

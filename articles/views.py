@@ -18,6 +18,7 @@ from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.models import Article
 from articles.publishing import schedule
+from articles.search import log as search_log
 
 SITE_DESCRIPTION = (
     "Plain, checked information about calf cramps at night: why they happen, what to do "
@@ -167,12 +168,14 @@ class DiaryView(PageMetaMixin, TemplateView):
 
 def search_results(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
+    results = search.search(query)
+    search_log.record(query, found=bool(results))
     response = render(
         request,
         "articles/search_results.html",
         {
             "query": query,
-            "results": search.search(query),
+            "results": results,
             "page_title": f"Search results for “{query}”" if query else "Search",
             "page_description": "Search the pages about calf cramps at night.",
         },

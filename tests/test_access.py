@@ -34,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from reversion.models import Version
 
-from articles.models import Article, Review
+from articles.models import Article, Review, Synonym
 from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
@@ -357,6 +357,11 @@ MATRIX = {
     **model_admin("axes", "accesslog", ACCOUNTS, lambda w: w.access_log, can_add=False),
     **model_admin("axes", "accessfailurelog", ACCOUNTS, lambda w: w.failure_log, can_add=False),
     **model_admin("otp_totp", "totpdevice", ACCOUNTS, lambda w: w.device),
+    # Synonyms for search: editors keep them.
+    **model_admin("articles", "synonym", ARTICLES, lambda w: w.synonym),
+    ("admin/articles/synonym/readers-searches/", "admin:articles_synonym_searches"): lambda w: [
+        Case(url("articles_synonym_searches"), admin_page(ARTICLES, post=NOT_ALLOWED))
+    ],
     # An enrolled authenticator's secret is never shown again, to anyone: after a lost
     # phone the device is deleted and a new one set up.
     ("admin/otp_totp/totpdevice/<int:pk>/config/", "admin:otp_totp_totpdevice_config"): (
@@ -604,6 +609,7 @@ class World:
 
         self.target_user = users.create_user("target", password=PASSWORD)
         self.group = Group.objects.get(name="Editors")
+        self.synonym = Synonym.objects.create(words="leg cramp, calf cramp")
         self.device = TOTPDevice.objects.get(user=self.users[SUPERUSER])
         where = {"ip_address": "203.0.113.7", "user_agent": "Browser", "http_accept": "*/*"}
         self.attempt = AccessAttempt.objects.create(

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from factory.django import DjangoModelFactory
 
-from articles.models import PART_MODELS, Article
+from articles.models import PART_MODELS, Article, SearchCount, Synonym
 from articles.search import MAX_QUERY_LENGTH, query_words, search
 from tests import factories
 from tests.factories import ArticleFactory, CauseFactory, SectionFactory, indexed
@@ -145,3 +145,89 @@ def test_every_part_type_declares_the_words_search_finds(model, field):
     indexed(article)
 
     assert [result.article for result in search("xylophonic")] == [article]
+
+
+def test_word_endings_match_and_common_words_are_ignored():
+    article = ArticleFactory(title="Easing a cramp")
+    SectionFactory(article=article, body="Stretching helps. Treatment at home comes first.")
+    indexed(article)
+
+    for query in ("stretch", "stretches", "stretched", "STRETCHING"):
+        assert titles(query) == ["Easing a cramp"], query
+    assert titles("a") == titles("at the") == []
+    [result] = search("at treatment")
+    # Whole words only: "at" is not a word search looks for, nor marked inside another.
+    assert "<mark>Treatment</mark>" in result.passage
+    assert "<mark>at</mark>" not in result.passage.lower()
+
+
+def test_a_passage_never_runs_a_heading_into_the_text():
+    article = ArticleFactory(title="Why it happens")
+    SectionFactory(article=article, heading="Tired muscles", body="Fatigue after a long walk.")
+    indexed(article)
+
+    [result] = search("fatigue")
+
+    assert "Tired muscles" not in result.passage
+    assert "<mark>Fatigue</mark>" in result.passage
+
+
+def test_headings_weigh_more_than_text():
+    heading = ArticleFactory(title="One")
+    SectionFactory(article=heading, heading="Magnesium", body="About minerals.")
+    mention = ArticleFactory(title="Two")
+    SectionFactory(article=mention, heading="Minerals", body="Some take magnesium daily.")
+    indexed(heading), indexed(mention)
+
+    assert titles("magnesium") == ["One", "Two"]
+
+
+def test_an_editors_synonym_finds_readers_words_at_once(editor, db):
+    indexed(ArticleFactory(title="Diuretics and cramps", lead="Diuretics can cause cramps."))
+    assert titles("fluid pills") == []
+
+    add = reverse("admin:articles_synonym_add")
+    response = editor.post(add, {"words": "fluid pills, diuretics", "note": ""})
+
+    assert response.status_code == 302
+    assert titles("fluid pills") == ["Diuretics and cramps"]
+
+
+def test_a_synonym_needs_two_different_phrases(editor, db):
+    add = reverse("admin:articles_synonym_add")
+    kept = Synonym.objects.count()  # the launch list
+    for words in ("diuretics", "diuretics, Diuretics", ", ,", "a b c d e f, g"):
+        response = editor.post(add, {"words": words, "note": ""})
+        assert response.status_code == 200, words
+    assert Synonym.objects.count() == kept
+
+
+def test_when_no_article_has_every_word_those_with_some_are_offered():
+    indexed(ArticleFactory(title="Vitamins", lead="Vitamin tablets rarely help cramps."))
+
+    assert titles("vitamin gummies") == ["Vitamins"]
+
+
+def test_searches_are_counted_per_day_without_personal_details(client, seed_article):
+    for query in ("Cramp at night", "cramp  at NIGHT!", "wombat socks", "call 07700 900123",
+                  "me@example.org", "born 1960"):  # fmt: skip
+        assert client.get(reverse("articles:search"), {"q": query}).status_code == 200
+
+    counts = {c.query: (c.searches, c.found_nothing) for c in SearchCount.objects.all()}
+
+    assert counts == {"cramp at night": (2, 0), "wombat socks": (1, 1)}
+    response = client.get(reverse("articles:search"), {"q": "cramp"})
+    assert not response.cookies  # searching sets no cookie
+    assert "X-Cache" not in response or response["X-Cache"] == "MISS"
+
+
+def test_editors_see_what_readers_searched_for_and_can_add_a_synonym(editor, client, db):
+    for query in ("wombat socks", "wombat socks", "cramp"):
+        client.get(reverse("articles:search"), {"q": query})
+
+    page = editor.get(reverse("admin:articles_synonym_searches")).content.decode()
+
+    assert "wombat socks" in page
+    add = reverse("admin:articles_synonym_add") + "?words=wombat%20socks%2C%20"
+    assert add in page
+    assert 'value="wombat socks, "' in editor.get(add).content.decode()

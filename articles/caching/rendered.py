@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.caching.generation import RELEASE
 from articles.models import Article, Publication, RenderedPage
+from articles.querysets import live_condition
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,7 @@ def _read_sql(vendor):
         LEFT JOIN {pages} r ON r.article_id = a.id AND r.pages_token = a.pages_token
              AND r.view_name = %s AND r.origin = %s AND r.release = %s
              AND (r.expires_at IS NULL OR r.expires_at > %s)
-        WHERE a.slug = %s AND a.status = %s AND a.publish_at <= %s
-          AND (a.unpublish_at IS NULL OR a.unpublish_at > %s)
+        WHERE a.slug = %s AND {live_condition("a", None, None)[0]}
     """
 
 
@@ -98,8 +98,8 @@ def read(request, slug, now=None):
     """The live article at `slug` as _read_sql describes it, or None."""
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
-    params = [at, at, request.resolver_match.view_name, _origin(request), BUILD, at,
-              slug, Article.Status.PUBLISHED, at, at]  # fmt: skip
+    params = [at, at, request.resolver_match.view_name, _origin(request), BUILD, at, slug,
+              *live_condition("a", Article.Status.PUBLISHED, at)[1]]  # fmt: skip
     article = next(iter(Article.objects.raw(_read_sql(connection.vendor), params)), None)
     if article is not None:
         if isinstance(article.stored_tags, str):

@@ -22,10 +22,11 @@ from articles.models.content import (
     validate_markdown,
 )
 from articles.models.publication import Publication, RenderedPage, WorkingCopy
+from articles.models.search import SearchCount, Synonym
 
 __all__ = [
     "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Article", "ArticlePart",
     "Callout", "Cause", "CitesSources", "Evidence", "PreventionTip", "Publication",
-    "ReliefTechnique", "RenderedPage", "Review", "Section", "SlugRedirect", "Source", "Stage",
-    "TimeStampedModel", "WorkingCopy", "validate_markdown",
+    "ReliefTechnique", "RenderedPage", "Review", "SearchCount", "Section", "SlugRedirect",
+    "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy", "validate_markdown",
 ]  # fmt: skip

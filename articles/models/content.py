@@ -188,6 +188,7 @@ class Article(TimeStampedModel):
     # The search index: plain text of the whole article and, on PostgreSQL, its weighted
     # tsvector (GIN-indexed). Rebuilt by articles.search.reindex() after every edit.
     search_document = models.TextField(blank=True, editable=False)
+    search_headings = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     # The public notes of the latest publications ({"on": ISO date, "note": ...}), newest
     # first: kept here by the write path so the page needs no query for them.
@@ -271,13 +272,19 @@ class Article(TimeStampedModel):
         return render_markdown(self.lead)
 
     def searchable_text(self):
-        """Every word a reader can see on the page, as plain text."""
-        markdown = [self.lead]
+        """Every word a reader can see on the page below its title and summary, as plain
+        text: (the headings, the rest), each block on its own line, so that search weighs
+        headings above the text and a passage never runs one into the next."""
+        headings, text = [], [self.lead]
         for model in PART_MODELS:
             for part in getattr(self, model.accessor()).all():
-                markdown += [getattr(part, name) for name in model.searchable_fields]
-        plain = [self.title, self.summary, *map(markdown_to_text, markdown)]
-        return without_control_characters("\n".join(filter(None, plain)))
+                for name in model.searchable_fields:
+                    kept = headings if name in model.heading_fields else text
+                    kept.append(getattr(part, name))
+        return tuple(
+            without_control_characters("\n".join(filter(None, map(markdown_to_text, blocks))))
+            for blocks in (headings, text)
+        )
 
     @classmethod
     def part_accessors(cls):
@@ -374,8 +381,10 @@ class ArticlePart(TimeStampedModel):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     position = position_field()
-    # The fields whose words readers see on the page, and search indexes.
+    # The fields whose words readers see on the page, and search indexes; of those, the
+    # ones that name what the part is about, which search weighs like headings.
     searchable_fields = ()
+    heading_fields = ()
     # What a part of this type says about the condition in schema.org terms, if anything:
     # a MedicalCondition's "cause", "possibleTreatment" or "signOrSymptom".
     condition_property = None
@@ -421,6 +430,7 @@ class Section(ArticlePart):
     )
 
     searchable_fields = ("heading", "body")
+    heading_fields = ("heading",)
 
     class Meta:
         ordering = ["article", "position"]
@@ -459,6 +469,7 @@ class Cause(CitesSources, ArticlePart):
     body = markdown_field(help_text="One or two plain sentences. " + MARKDOWN_HELP)
     source_ids = sources_field()
     searchable_fields = ("name", "body")
+    heading_fields = ("name",)
     # What each part says about the condition in the page's schema.org data, if anything.
     condition_property = "cause"
 
@@ -603,6 +614,7 @@ class Callout(CitesSources, ArticlePart):
     )
     source_ids = sources_field()
     searchable_fields = ("title", "heading", "body")
+    heading_fields = ("title", "heading")
     condition_property = "signOrSymptom"
 
     class Meta:

@@ -25,7 +25,7 @@ from articles.caching.generation import (
     pages_showing_changed,
 )
 from articles.models import Article, Publication
-from articles.search.index import refresh_statistics, reindex
+from articles.search.index import forget_deleted, refresh_statistics, reindex
 
 # Index rebuilds of many articles read their parts in batches of this many articles.
 BATCH = 500
@@ -114,6 +114,7 @@ def schedule_changed(article):
 
 def article_deleted():
     """After articles were deleted: their pages, and every list that named them, go."""
+    forget_deleted()
     all_pages_changed()
     invalidate_pages()
 

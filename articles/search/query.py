@@ -1,26 +1,35 @@
-"""Reading the index: PostgreSQL full-text search, or a word match on SQLite."""
+"""Reading the index: PostgreSQL's full-text search, or SQLite's FTS5, behaving the same:
+stemmed words (stretch, stretches, stretching), stop words ignored, title, summary and
+headings weighed above the text, whole words marked in the passage."""
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
 )
+from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article
-from articles.search.database import has_full_text_search
+from articles.models import Article, Synonym
+from articles.querysets import live_condition
+from articles.search.database import FTS_TABLE, uses_postgresql
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 MAX_RESULTS = 50
 # Marks around matched words, turned into <mark> only after the passage is escaped.
 START, STOP = "\x02", "\x03"
-PASSAGE_CHARS = 220
+PASSAGE_WORDS = 30
+STOP_WORDS = frozenset((Path(__file__).parent / "english.stop").read_text().split())
 
 
 @dataclass
@@ -34,17 +43,50 @@ def query_words(query):
     return re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
+def query_terms(query):
+    """What search looks for: a list of groups, each a list of phrases (tuples of words),
+    any of which may match. A phrase in the editors' synonyms brings its alternatives;
+    every other word is a group of its own, unless it is too common to mean anything
+    ("a", "at", "why": the same list as PostgreSQL's)."""
+    words = [word.lower() for word in query_words(query)]
+    synonyms = [synonym.alternatives() for synonym in Synonym.objects.all()]
+    groups, at = [], 0
+    while at < len(words):
+        found = max(
+            (
+                (len(phrase), alternatives)
+                for alternatives in synonyms
+                for phrase in alternatives
+                if tuple(words[at : at + len(phrase)]) == phrase
+            ),
+            default=None,
+            key=lambda match: match[0],
+        )
+        if found:
+            groups.append([p for p in found[1] if not STOP_WORDS.issuperset(p)])
+            at += found[0]
+            continue
+        if words[at] not in STOP_WORDS:
+            groups.append([(words[at],)])
+        at += 1
+    return [group for group in groups if group]
+
+
 def search(query):
-    words = query_words(query)
-    if not words:
+    groups = query_terms(query)
+    if not groups:
         return []
-    if has_full_text_search():
-        return _full_text_search(words)
-    return _word_search(words)
+    run = _postgresql_search if uses_postgresql() else _sqlite_search
+    # Articles with every word first; failing that, those with any of them.
+    return run(groups, every=True) or (run(groups, every=False) if len(groups) > 1 else [])
 
 
-def _full_text_search(words):
-    query = SearchQuery(" ".join(words), search_type="plain", config="english")
+def _postgresql_search(groups, every):
+    def phrase(words):
+        return SearchQuery(" ".join(words), search_type="phrase", config="english")
+
+    alternatives = [functools.reduce(operator.or_, map(phrase, group)) for group in groups]
+    query = functools.reduce(operator.and_ if every else operator.or_, alternatives)
     articles = (
         Article.objects.published()
         .filter(search_vector=query)
@@ -56,8 +98,10 @@ def _full_text_search(words):
                 config="english",
                 start_sel=START,
                 stop_sel=STOP,
-                max_words=40,
-                min_words=20,
+                max_words=PASSAGE_WORDS,
+                min_words=PASSAGE_WORDS // 2,
+                max_fragments=2,
+                fragment_delimiter=" … ",
             ),
         )
         .order_by("-rank", "title")[:MAX_RESULTS]
@@ -65,32 +109,40 @@ def _full_text_search(words):
     return [Result(article, marked_passage(article.headline)) for article in articles]
 
 
-def _word_search(words):
-    articles = Article.objects.published()
-    for word in words:
-        articles = articles.filter(search_document__icontains=word)
-    lowered = [word.lower() for word in words]
-
-    def score(article):
-        title, document = article.title.lower(), article.search_document.lower()
-        return sum(5 * title.count(w) + document.count(w) for w in lowered)
-
-    ranked = sorted(articles, key=lambda article: (-score(article), article.title))
-    return [
-        Result(article, marked_passage(_passage(article.search_document, lowered)))
-        for article in ranked[:MAX_RESULTS]
-    ]
+# SQLite's bm25() weights of the FTS5 columns (title, summary, headings, body): an article
+# about the thing ranks above one that mentions it.
+COLUMN_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
 
 
-def _passage(document, words):
-    """A window of the document around the first matched word, with every match marked."""
-    lowered = document.lower()
-    hits = [lowered.find(word) for word in words if word in lowered]
-    start = max(0, min(hits, default=0) - PASSAGE_CHARS // 3)
-    window = document[start : start + PASSAGE_CHARS]
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    marked = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)
-    return ("…" if start else "") + marked + ("…" if start + PASSAGE_CHARS < len(document) else "")
+def _sqlite_search(groups, every):
+    # Each phrase a quoted FTS5 string (its words are \w+ only): whatever a reader types
+    # is words, never syntax.
+    match = (" AND " if every else " OR ").join(
+        "(" + " OR ".join(f'"{" ".join(words)}"' for words in group) + ")" for group in groups
+    )
+    live, params = live_condition(
+        "a", Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(timezone.now())
+    )
+    weights = ", ".join(map(str, COLUMN_WEIGHTS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id FROM {FTS_TABLE} JOIN {Article._meta.db_table} a "
+            f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND {live} "
+            f"ORDER BY bm25({FTS_TABLE}, {weights}), a.title LIMIT %s",
+            [match, *params, MAX_RESULTS],
+        )
+        ranked = [pk for (pk,) in cursor.fetchall()]
+        if not ranked:
+            return []
+        # Passages only for the articles shown: whole words marked, from the body.
+        cursor.execute(
+            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', %s) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ranked))})",
+            [START, STOP, PASSAGE_WORDS, match, *ranked],
+        )
+        passages = dict(cursor.fetchall())
+    articles = Article.objects.in_bulk(ranked)
+    return [Result(articles[pk], marked_passage(passages.get(pk, ""))) for pk in ranked]
 
 
 def marked_passage(text):
