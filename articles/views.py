@@ -19,6 +19,7 @@ from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.models import Article
 from articles.publishing import schedule
 from articles.search import log as search_log
+from articles.search import suggest
 
 SITE_DESCRIPTION = (
     "Plain, checked information about calf cramps at night: why they happen, what to do "
@@ -170,12 +171,15 @@ def search_results(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
     results = search.search(query)
     search_log.record(query, found=bool(results))
+    # Nothing, or only articles with some of the words: offer the nearest spelling.
+    suggestion = None if results and results.every_word else suggest.suggestion(query)
     response = render(
         request,
         "articles/search_results.html",
         {
             "query": query,
             "results": results,
+            "suggestion": suggestion,
             "page_title": f"Search results for “{query}”" if query else "Search",
             "page_description": "Search the pages about calf cramps at night.",
         },

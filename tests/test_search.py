@@ -231,3 +231,24 @@ def test_editors_see_what_readers_searched_for_and_can_add_a_synonym(editor, cli
     add = reverse("admin:articles_synonym_add") + "?words=wombat%20socks%2C%20"
     assert add in page
     assert 'value="wombat socks, "' in editor.get(add).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("cramsp at night", "cramp at night"), ("restles legs", "restless legs"),
+     ("claudicaton", "claudication")],
+)  # fmt: skip
+def test_a_misspelt_query_is_offered_the_nearest_that_finds_articles(
+    client, launch_content, typed, meant
+):
+    page = client.get(reverse("articles:search"), {"q": typed}).content.decode()
+
+    link = reverse("articles:search") + "?q=" + meant.replace(" ", "%20")
+    assert f'Did you mean <a href="{link}">{meant}</a>?' in page
+    assert search(meant) and search(meant).every_word
+
+
+def test_a_query_that_finds_articles_is_not_second_guessed(client, launch_content):
+    page = client.get(reverse("articles:search"), {"q": "restless legs"}).content.decode()
+
+    assert "Did you mean" not in page

@@ -38,9 +38,20 @@ class Result:
     passage: str
 
 
+def words_of(text):
+    return re.findall(r"\w+", text or "")
+
+
 def query_words(query):
     """The words of a reader's query; punctuation and anything past the limits are dropped."""
-    return re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH])[:MAX_WORDS]
+    return words_of((query or "")[:MAX_QUERY_LENGTH])[:MAX_WORDS]
+
+
+class Results(list):
+    """The articles found, best first; every_word: whether each has all the query's words
+    (if none has, those with any of them are given)."""
+
+    every_word = True
 
 
 def query_terms(query):
@@ -75,10 +86,14 @@ def query_terms(query):
 def search(query):
     groups = query_terms(query)
     if not groups:
-        return []
+        return Results()
     run = _postgresql_search if uses_postgresql() else _sqlite_search
-    # Articles with every word first; failing that, those with any of them.
-    return run(groups, every=True) or (run(groups, every=False) if len(groups) > 1 else [])
+    found = Results(run(groups, every=True))
+    if not found and len(groups) > 1:
+        # Failing that, the articles with any of the words.
+        found = Results(run(groups, every=False))
+        found.every_word = False
+    return found
 
 
 def _postgresql_search(groups, every):
