@@ -12,7 +12,13 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 timeout = 30
+# The longest request line gunicorn allows (its default is 4094): a search pasted with a
+# very long query reaches the site, which cuts it politely, rather than a bare 414 page.
+limit_request_line = 8190
 graceful_timeout = 30
+# The longest request line gunicorn allows (its default is 4094): a search pasted with a
+# very long query reaches the site, which cuts it politely, rather than a bare 414 page.
+limit_request_line = 8190
 keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 2000

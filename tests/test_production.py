@@ -154,3 +154,15 @@ def test_a_graceful_reload_keeps_serving(settings, tmp_path, launch_content):
 
     assert len(results) >= 250
     assert set(results) == {200}
+
+
+def test_a_very_long_search_gets_the_results_page_cut_politely(settings, tmp_path, launch_content):
+    env = file_cache(settings, tmp_path / "cache")
+    query = "cramp " * 1200  # 7,200 characters: past gunicorn's default request line
+    with servers.gunicorn(tmp_path / "static", **env) as base:
+        status, _, body = servers.fetch(
+            f"{base}{reverse('articles:search')}?q={query.replace(' ', '+')}"
+        )
+
+    assert status == 200
+    assert b"result" in body and b"URI Too Long" not in body
