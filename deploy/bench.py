@@ -5,8 +5,9 @@ measures with wrk (Debian's package) and prints throughput ratios, p99 latency a
 
 1. warm: the article from the page cache, against the same bytes served by WhiteNoise;
 2. cold: the same page with the page cache off;
-3. at scale: 10,000 generated articles on PostgreSQL (when it answers at 127.0.0.1:5432):
-   home, search and sitemap with the page cache off.
+3. at scale: 10,000 generated articles on SQLite, then on PostgreSQL (when it answers at
+   127.0.0.1:5432): home, search (a synonym and a misspelling too) and sitemap with the
+   page cache off, and how many cached pages survive one publication.
 
 Figures depend on the machine; the ratios compare runs made in the same minute on it.
 """
@@ -158,7 +159,43 @@ def main():
     shutil.rmtree(workdir, ignore_errors=True)
 
 
+SCALE_PAGES = (
+    ("home (20 per page)", "/"),
+    ("search ?q=calf+stretch (9,600 hits)", "/search/?q=calf+stretch"),
+    ("search ?q=neurologist (1 hit)", "/search/?q=neurologist"),
+    ("search ?q=water+tablets (synonym)", "/search/?q=water+tablets"),
+    ("search ?q=neurologst (did you mean)", "/search/?q=neurologst"),
+    ("sitemap.xml (index)", "/sitemap.xml"),
+    ("sitemap-articles.xml (1,000)", "/sitemap-articles.xml"),
+)
+
+
+def at_scale(env, count, database):
+    manage(env, "migrate", "-v0")
+    manage(env, "seed_if_empty", "-v0")
+    manage(env, "generate_articles", str(count))
+    server = Gunicorn(env)
+    try:
+        print(
+            f"\nAt scale: {count:,} generated articles on {database}, page cache off; "
+            "latency with one connection, then throughput with eight (wrk -d5s):"
+        )
+        for label, path in SCALE_PAGES:
+            alone = wrk(server.base + path, connections=1, seconds=5)
+            busy = wrk(server.base + path, connections=8, seconds=5)
+            print(
+                f"  {label:<38} p50 {alone['p50']:>7.2f} ms  p99 {alone['p99']:>7.2f} ms"
+                f"  | c8 {busy['rps']:>6.0f} req/s  errors {alone['errors'] + busy['errors']}"
+            )
+        print("  target: search p50 under 50 ms")
+    finally:
+        server.stop()
+
+
 def scale(workdir, count=10_000):
+    sqlite = environment(workdir, f"sqlite:///{workdir / 'scale.sqlite3'}",
+                         DJANGO_PAGE_CACHE_SECONDS="0")  # fmt: skip
+    at_scale(sqlite, count, "SQLite")
     try:
         import psycopg
 
@@ -172,31 +209,7 @@ def scale(workdir, count=10_000):
     try:
         env = environment(workdir, f"postgres://postgres@127.0.0.1:5432/{name}",
                           DJANGO_PAGE_CACHE_SECONDS="0")  # fmt: skip
-        manage(env, "migrate", "-v0")
-        manage(env, "seed_if_empty", "-v0")
-        manage(env, "generate_articles", str(count))
-        server = Gunicorn(env)
-        try:
-            print(
-                f"\nAt scale: {count:,} generated articles on PostgreSQL, page cache off; "
-                "latency with one connection, then throughput with eight (wrk -d5s):"
-            )
-            for label, path in (
-                ("home (20 per page)", "/"),
-                ("search ?q=calf+stretch (9,600 hits)", "/search/?q=calf+stretch"),
-                ("search ?q=neurologist (1 hit)", "/search/?q=neurologist"),
-                ("sitemap.xml (index)", "/sitemap.xml"),
-                ("sitemap-articles.xml (1,000)", "/sitemap-articles.xml"),
-            ):
-                alone = wrk(server.base + path, connections=1, seconds=5)
-                busy = wrk(server.base + path, connections=8, seconds=5)
-                print(
-                    f"  {label:<38} p50 {alone['p50']:>7.2f} ms  p99 {alone['p99']:>7.2f} ms"
-                    f"  | c8 {busy['rps']:>6.0f} req/s  errors {alone['errors'] + busy['errors']}"
-                )
-            print("  target: search p50 under 50 ms")
-        finally:
-            server.stop()
+        at_scale(env, count, "PostgreSQL")
         survival({**env, "DJANGO_PAGE_CACHE_SECONDS": "600"}, count)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
