@@ -170,7 +170,8 @@ class DiaryView(PageMetaMixin, TemplateView):
 def search_results(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
     results = search.search(query)
-    search_log.record(query, found=bool(results))
+    if request.method == "GET":  # a POST is answered the same, and counted as nothing
+        search_log.record(query, found=bool(results))
     # Nothing, or only articles with some of the words: offer the nearest spelling.
     suggestion = None if results and results.every_word else suggest.suggestion(query)
     response = render(

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from factory.django import DjangoModelFactory
@@ -252,3 +254,15 @@ def test_a_query_that_finds_articles_is_not_second_guessed(client, launch_conten
     page = client.get(reverse("articles:search"), {"q": "restless legs"}).content.decode()
 
     assert "Did you mean" not in page
+
+
+def test_counts_older_than_thirty_days_are_not_kept(editor, db):
+    from django.utils import timezone
+
+    old = timezone.localdate() - datetime.timedelta(days=31)
+    SearchCount.objects.create(day=old, query="old words", searches=3)
+
+    assert (
+        "old words" not in editor.get(reverse("admin:articles_synonym_searches")).content.decode()
+    )
+    assert not SearchCount.objects.filter(day=old).exists()

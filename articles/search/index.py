@@ -7,6 +7,7 @@ Only the write path (articles.publishing) calls these, after every change to an 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
+from articles.markdown import without_control_characters
 from articles.models import Article
 from articles.search.database import FTS_COLUMNS, FTS_TABLE, uses_postgresql
 
@@ -31,7 +32,12 @@ def reindex(articles):
     if uses_postgresql():
         Article.objects.filter(pk__in=pks).update(search_vector=DOCUMENT_VECTOR)
         return
-    rows = [(a.pk, a.title, a.summary, a.search_headings, a.search_document) for a in articles]
+    # Control characters out, as in the text: the passages' marks are control characters.
+    rows = [
+        (a.pk, without_control_characters(a.title), without_control_characters(a.summary),
+         a.search_headings, a.search_document)
+        for a in articles
+    ]  # fmt: skip
     placeholders = ", ".join(["%s"] * (len(FTS_COLUMNS) + 1))
     with connection.cursor() as cursor:
         cursor.execute(

@@ -3,14 +3,14 @@
 import datetime
 import re
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from articles.models import SearchCount
 from articles.search.query import query_words
 
-# Counts older than this are deleted: the admin shows the last 30 days.
+# The admin shows the last 30 days; older counts are deleted when it does.
 KEPT_DAYS = 30
 # Digits and @ may be a phone number, a date of birth or an email address.
 PRIVATE = re.compile(r"[\d@]")
@@ -22,30 +22,29 @@ def normalised(query):
 
 
 def record(query, found):
-    """Count one search for `query`; never one that may hold personal details."""
+    """Count one search for `query`; never one that may hold personal details. One
+    statement, whoever counts the same query at the same moment (an upsert, which SQLite
+    and PostgreSQL both write this way)."""
     words = normalised(query)
     if not words or PRIVATE.search(query):
         return
-    today = timezone.localdate()
-    counted = {"searches": F("searches") + 1, "found_nothing": F("found_nothing") + int(not found)}
-    rows = SearchCount.objects.filter(day=today, query=words)
-    if rows.update(**counted):
-        return
-    try:
-        with transaction.atomic():
-            SearchCount.objects.create(
-                day=today, query=words, searches=1, found_nothing=int(not found)
-            )
-    except IntegrityError:  # another request counted it first today
-        rows.update(**counted)
-        return
-    SearchCount.objects.filter(day__lt=today - datetime.timedelta(days=KEPT_DAYS)).delete()
+    table = connection.ops.quote_name(SearchCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, query, searches, found_nothing) VALUES (%s, %s, 1, %s) "
+            "ON CONFLICT (day, query) DO UPDATE SET searches = "
+            f"{table}.searches + 1, found_nothing = {table}.found_nothing + "
+            "excluded.found_nothing",
+            [connection.ops.adapt_datefield_value(timezone.localdate()), words, int(not found)],
+        )
 
 
 def report(days=KEPT_DAYS, limit=50):
     """(the most searched queries, the most searched that found nothing), as
     (query, searches, found nothing) over the last `days` days."""
     since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    # Older counts are not shown; they are not kept either.
+    SearchCount.objects.filter(day__lt=since).delete()
     totals = (
         SearchCount.objects.filter(day__gte=since)
         .values("query")

@@ -14,7 +14,8 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -35,7 +36,15 @@ STOP_WORDS = frozenset((Path(__file__).parent / "english.stop").read_text().spli
 @dataclass
 class Result:
     article: Article
+    # The title with the matched words marked, and a passage from the text (or, if the
+    # words are not in it, the summary): HTML, escaped.
+    title: str
     passage: str
+
+    @classmethod
+    def of(cls, article, title, summary, text):
+        passage = text if START in (text or "") or START not in (summary or "") else summary
+        return cls(article, marked_passage(title or article.title), marked_passage(passage))
 
 
 def words_of(text):
@@ -102,26 +111,32 @@ def _postgresql_search(groups, every):
 
     alternatives = [functools.reduce(operator.or_, map(phrase, group)) for group in groups]
     query = functools.reduce(operator.and_ if every else operator.or_, alternatives)
+
+    def marked(field, **options):
+        # Control characters out first: only the headline's own marks may be marks.
+        text = functools.reduce(
+            lambda value, mark: Replace(value, Value(mark), Value("")), (START, STOP), F(field)
+        )
+        return SearchHeadline(
+            text, query, config="english", start_sel=START, stop_sel=STOP, **options
+        )
+
+    passage = {
+        "max_words": PASSAGE_WORDS, "min_words": PASSAGE_WORDS // 2,
+        "max_fragments": 2, "fragment_delimiter": " … ",
+    }  # fmt: skip
     articles = (
         Article.objects.published()
         .filter(search_vector=query)
         .annotate(
             rank=SearchRank(F("search_vector"), query),
-            headline=SearchHeadline(
-                "search_document",
-                query,
-                config="english",
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=PASSAGE_WORDS,
-                min_words=PASSAGE_WORDS // 2,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
+            marked_title=marked("title", highlight_all=True),
+            marked_summary=marked("summary", **passage),
+            marked_text=marked("search_document", **passage),
         )
         .order_by("-rank", "title")[:MAX_RESULTS]
     )
-    return [Result(article, marked_passage(article.headline)) for article in articles]
+    return [Result.of(a, a.marked_title, a.marked_summary, a.marked_text) for a in articles]
 
 
 # SQLite's bm25() weights of the FTS5 columns (title, summary, headings, body): an article
@@ -149,15 +164,19 @@ def _sqlite_search(groups, every):
         ranked = [pk for (pk,) in cursor.fetchall()]
         if not ranked:
             return []
-        # Passages only for the articles shown: whole words marked, from the body.
+        # Marks only for the articles shown: whole words, in the title, the summary and
+        # a passage of the text.
         cursor.execute(
-            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', %s) FROM {FTS_TABLE} "
+            f"SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s), "
+            f"snippet({FTS_TABLE}, 1, %s, %s, '…', %s), "
+            f"snippet({FTS_TABLE}, 3, %s, %s, '…', %s) FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ranked))})",
-            [START, STOP, PASSAGE_WORDS, match, *ranked],
-        )
-        passages = dict(cursor.fetchall())
+            [START, STOP, START, STOP, PASSAGE_WORDS, START, STOP, PASSAGE_WORDS, match,
+             *ranked],
+        )  # fmt: skip
+        marked = {pk: texts for pk, *texts in cursor.fetchall()}
     articles = Article.objects.in_bulk(ranked)
-    return [Result(articles[pk], marked_passage(passages.get(pk, ""))) for pk in ranked]
+    return [Result.of(articles[pk], *marked.get(pk, ("", "", ""))) for pk in ranked]
 
 
 def marked_passage(text):
