@@ -125,18 +125,24 @@ def _postgresql_search(groups, every):
         "max_words": PASSAGE_WORDS, "min_words": PASSAGE_WORDS // 2,
         "max_fragments": 2, "fragment_delimiter": " … ",
     }  # fmt: skip
-    articles = (
+    ranked = list(
         Article.objects.published()
         .filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            marked_title=marked("title", highlight_all=True),
-            marked_summary=marked("summary", **passage),
-            marked_text=marked("search_document", **passage),
-        )
-        .order_by("-rank", "title")[:MAX_RESULTS]
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "title")
+        .values_list("pk", flat=True)[:MAX_RESULTS]
     )
-    return [Result.of(a, a.marked_title, a.marked_summary, a.marked_text) for a in articles]
+    # Marks only for the articles shown, as on SQLite.
+    articles = Article.objects.filter(pk__in=ranked).annotate(
+        marked_title=marked("title", highlight_all=True),
+        marked_summary=marked("summary", **passage),
+        marked_text=marked("search_document", **passage),
+    )
+    found = {article.pk: article for article in articles}
+    return [
+        Result.of(a, a.marked_title, a.marked_summary, a.marked_text)
+        for a in (found[pk] for pk in ranked if pk in found)
+    ]
 
 
 # SQLite's bm25() weights of the FTS5 columns (title, summary, headings, body): an article
