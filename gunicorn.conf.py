@@ -16,9 +16,6 @@ timeout = 30
 # very long query reaches the site, which cuts it politely, rather than a bare 414 page.
 limit_request_line = 8190
 graceful_timeout = 30
-# The longest request line gunicorn allows (its default is 4094): a search pasted with a
-# very long query reaches the site, which cuts it politely, rather than a bare 414 page.
-limit_request_line = 8190
 keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 2000

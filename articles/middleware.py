@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -69,13 +69,8 @@ class ScheduledChangesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if getattr(getattr(view_func, "view_class", None), "checks_schedule", False):
-            return None
-        try:
+        if not getattr(getattr(view_func, "view_class", None), "checks_schedule", False):
             schedule.go_live_due()
-        except DatabaseError:
-            # The page is still served (or gets the outage page); the next request retries.
-            log.exception("Could not put scheduled changes live")
         return None
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
 
@@ -83,7 +84,11 @@ class ArticleDetailView(DetailView):
         if not self.stored_pages:
             return super().get_object(queryset)
         article = rendered.read(self.request, self.kwargs["slug"])
-        if article is not None and article.switch_due and schedule.go_live_due():
+        # A change due now may give this address its article, or change it: read again
+        # after it, whoever put it live.
+        due = article.switch_due if article else schedule.due_articles(timezone.now())
+        if due:
+            schedule.go_live_due()
             article = rendered.read(self.request, self.kwargs["slug"])
         if article is None:
             raise Http404
@@ -122,12 +127,21 @@ class ArticleDetailView(DetailView):
         if self.stored_pages and (stored := rendered.stored_response(self.object)):
             request.page_tags = set(self.object.stored_tags)
             request.page_next_change = self.object.stored_until
-            return stored
+            return until_it_changes(stored, request.page_next_change)
         response = self.render_to_response(self.get_context_data(object=self.object))
         if self.stored_pages:
             response.render()
             rendered.keep(request, self.object, response, self.started)
-        return response
+        return until_it_changes(response, request.page_next_change)
+
+
+def until_it_changes(response, next_change):
+    """Browsers and proxies keep the page no longer than until it changes (a go-live or a
+    scheduled version); the URL's own max-age applies otherwise (the smaller one wins)."""
+    if next_change is not None:
+        seconds = int((next_change - timezone.now()).total_seconds())
+        patch_cache_control(response, max_age=max(seconds, 0))
+    return response
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -170,10 +184,14 @@ class DiaryView(PageMetaMixin, TemplateView):
 def search_results(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
     results = search.search(query)
-    if request.method == "GET":  # a POST is answered the same, and counted as nothing
+    if request.method == "GET":  # only readers' searches are counted
         search_log.record(query, found=bool(results))
     # Nothing, or only articles with some of the words: offer the nearest spelling.
-    suggestion = None if results and results.every_word else suggest.suggestion(query)
+    suggestion = (
+        None
+        if not query.strip() or (results and results.every_word)
+        else suggest.suggestion(query)
+    )
     response = render(
         request,
         "articles/search_results.html",

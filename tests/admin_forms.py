@@ -87,6 +87,6 @@ def approve(client, article, page=None, note="", go_live_at=""):
     reviewed = page.context["approve_form"]["reviewed"].value() if page.context else ""
     data = {
         "_approve": "Approve and publish", "note": note, "go_live_at": go_live_at,
-        "reviewed": reviewed,
+        "when": "later" if go_live_at else "now", "reviewed": reviewed,
     }  # fmt: skip
     return client.post(sign_off_url(article), data)

@@ -205,3 +205,26 @@ def test_line_breaks_from_browsers_are_stored_as_one_kind(admin_client, seed_art
 
     seed_article.refresh_from_db()
     assert seed_article.lead == "First line.\nSecond line."
+
+
+def test_a_browsers_line_breaks_alone_change_nothing(admin_client, seed_article):
+    """Browsers send every box's line breaks as CR LF: a save that changes one sentence
+    records that change only, and leaves the other parts as they were."""
+    from django.contrib.admin.models import LogEntry
+
+    from articles.models import PreventionTip, Section
+    from tests.admin_forms import change_form_data, change_url, inline_prefix
+
+    tips_before = dict(PreventionTip.objects.values_list("pk", "updated_at"))
+    page = admin_client.get(change_url(seed_article))
+    data = {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for key, value in change_form_data(page).items()
+    }
+    data[f"{inline_prefix(page, Section)}-0-body"] = "One new sentence."
+
+    assert admin_client.post(change_url(seed_article), data).status_code == 302
+
+    assert dict(PreventionTip.objects.values_list("pk", "updated_at")) == tips_before
+    message = LogEntry.objects.filter(object_id=str(seed_article.pk)).first().get_change_message()
+    assert "Lead" not in message and "prevention tip" not in message

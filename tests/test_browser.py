@@ -337,7 +337,8 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
     # Approved to go live a few seconds from now, with a note for readers.
     go_live = timezone.localtime() + datetime.timedelta(seconds=4)
     reviewer.goto(sign_off)
-    reviewer.fill("input[name=note]", "Clearer advice on stretching")
+    reviewer.fill("textarea[name=note]", "Clearer advice on stretching")
+    reviewer.check("input[name=when][value=later]")
     reviewer.fill("input[name=go_live_at]", go_live.strftime("%Y-%m-%dT%H:%M:%S"))
     with reviewer.expect_navigation():
         reviewer.click("input[name=_approve]")

@@ -81,13 +81,14 @@ def test_a_working_copy_leaves_the_stored_page_and_a_publication_replaces_it(
 
 
 def test_a_related_articles_new_title_reaches_the_pages_that_link_to_it(
-    client, admin_client, seed_article
+    client, admin_client, seed_article, django_capture_on_commit_callbacks
 ):
     other, url = linked_from_a_stored_page(client, seed_article, "Leg cramps in pregnancy")
 
-    save_through_admin(
-        admin_client, other, lambda data, page: data.update(title="Leg cramps when pregnant")
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # linked pages: after commit
+        save_through_admin(
+            admin_client, other, lambda data, page: data.update(title="Leg cramps when pregnant")
+        )
 
     text, queries = served(client, url)
     assert "Leg cramps when pregnant" in text and queries > 1
@@ -151,13 +152,30 @@ def test_the_preview_never_uses_or_stores_a_rendering(admin_client, seed_article
 
 
 def test_taking_down_a_related_article_removes_its_link_from_stored_pages(
-    client, admin_client, seed_article
+    client, admin_client, seed_article, django_capture_on_commit_callbacks
 ):
     other, url = linked_from_a_stored_page(client, seed_article, "Restless legs at night")
 
-    save_through_admin(admin_client, other, lambda data, page: data.update(status="draft"))
-    delete = reverse("admin:articles_article_delete", args=[other.pk])
-    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        save_through_admin(admin_client, other, lambda data, page: data.update(status="draft"))
+        delete = reverse("admin:articles_article_delete", args=[other.pk])
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 302
 
     text, queries = served(client, url)
     assert "Restless legs at night" not in text and queries > 1
+
+
+def test_unlinking_an_article_renders_the_page_it_linked_to_afresh(
+    client, admin_client, seed_article, django_capture_on_commit_callbacks
+):
+    other, _ = linked_from_a_stored_page(client, seed_article, "Restless legs at night")
+    # The link goes both ways: the other article's stored page links to this one.
+    other_url = other.get_absolute_url()
+    assert seed_article.title in served(client, other_url)[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_through_admin(
+            admin_client, seed_article, lambda data, page: data.pop("related_articles", None)
+        )
+
+    assert seed_article.title not in served(client, other_url)[0]

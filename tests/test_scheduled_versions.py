@@ -135,9 +135,13 @@ def test_a_reviewer_cancels_a_scheduled_change_and_an_editor_cannot(
     assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SUBMITTED
     assert schedule.go_live_due(go_live + datetime.timedelta(seconds=1)) == 0
     assert NEW_TEXT not in reader_page(client, seed_article)
-    # Approved again for later, then discarded: the changes never reach readers.
+    # Approved again for later: an editor's discard drops only the copy (an editor cannot
+    # undo an approval); a reviewer's drops the approved change too.
     approved_for(clinical_reviewer, seed_article, go_live)
     assert editor.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
+    assert Publication.objects.waiting().exists()
+    edit(editor, seed_article, _submit="1")
+    assert clinical_reviewer.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
     assert not Publication.objects.waiting().exists()
 
 
@@ -224,3 +228,78 @@ def test_the_hand_written_due_query_agrees_with_the_rule(seed_article):
 
     assert sorted(schedule.due_articles(now)) == sorted(by_rule.values_list("article", flat=True))
     assert len(schedule.due_articles(now)) == 2
+
+
+def test_an_approved_address_change_is_put_live_by_a_visit_to_the_new_address(
+    client, editor, clinical_reviewer, seed_article
+):
+    edit(editor, seed_article, _submit="1", slug="night-cramps-in-the-calf")
+    go_live = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=2)
+    approved_for(clinical_reviewer, seed_article, go_live)
+    assert client.get("/articles/night-cramps-in-the-calf/").status_code == 404
+    while timezone.now() <= go_live:
+        time.sleep(0.2)
+
+    # Nothing else has asked since: the new address's own request makes the switch.
+    assert client.get("/articles/night-cramps-in-the-calf/").status_code == 200
+    assert client.get(f"/articles/{seed_article.slug}/").status_code == 301
+
+
+def test_a_change_that_fails_to_go_live_goes_back_and_every_page_still_works(
+    client, admin_client, editor, clinical_reviewer, seed_article
+):
+    other = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, title="Draft link")
+    seed_article.related_articles.add(other)
+    edit(editor, seed_article, _submit="1")  # the copy links to the draft
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    approved_for(clinical_reviewer, seed_article, go_live)
+    delete = reverse("admin:articles_article_delete", args=[other.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+
+    assert schedule.go_live_due(go_live + datetime.timedelta(seconds=1)) == 0
+
+    assert not Publication.objects.waiting().exists()
+    copy = WorkingCopy.objects.get(article=seed_article)
+    assert (
+        copy.state == WorkingCopy.State.SENT_BACK and "could not be applied" in copy.review_comment
+    )
+    assert client.get(seed_article.get_absolute_url()).status_code == 200
+
+
+def test_a_later_go_live_with_no_whole_time_is_refused_not_published(
+    client, editor, clinical_reviewer, seed_article
+):
+    """A date box left half filled is sent empty: with "At the date and time below"
+    chosen, that is an error to fix, never "now"."""
+    edit(editor, seed_article, _submit="1")
+    page = clinical_reviewer.get(sign_off_url(seed_article))
+    data = {
+        "_approve": "Approve and publish", "note": "", "when": "later", "go_live_at": "",
+        "reviewed": page.context["approve_form"]["reviewed"].value(),
+    }  # fmt: skip
+
+    refused = clinical_reviewer.post(sign_off_url(seed_article), data)
+
+    assert refused.status_code == 200
+    assert "Enter the whole date and time, or choose Now." in refused.content.decode()
+    assert NEW_TEXT not in reader_page(client, seed_article)
+    assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
+
+
+def test_browsers_keep_a_page_no_longer_than_until_its_scheduled_change(
+    client, editor, clinical_reviewer, seed_article, django_capture_on_commit_callbacks
+):
+    edit(editor, seed_article, _submit="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        approved_for(
+            clinical_reviewer, seed_article, timezone.now() + datetime.timedelta(minutes=2)
+        )
+    time.sleep(CLOCK_SKEW_SECONDS + 0.1)
+
+    ages = []
+    for _ in range(4):  # rendered, then stored, then from the page cache
+        response = client.get(seed_article.get_absolute_url())
+        ages.append(int(response["Cache-Control"].split("max-age=")[1].split(",")[0]))
+
+    assert response["X-Cache"] == "HIT"
+    assert all(0 < age <= 120 for age in ages), ages

@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import transaction
 
 from articles.caching.tags import LISTING, MEMBERSHIP, article_tag
 from articles.models import Article
@@ -37,13 +37,18 @@ GENERATION_KEY = f"pages:generation:{RELEASE}"
 TAG_KEY = f"pages:tag:{RELEASE}:{{}}"
 
 
-def pages_showing_changed(pk):
-    """In this transaction, make stale the stored renderings of every page that shows
-    article `pk`: its own, and those of the articles that link to it."""
-    showing = Article.objects.filter(models.Q(pk=pk) | models.Q(related_articles=pk))
-    Article.objects.filter(pk__in=list(showing.values_list("pk", flat=True))).update(
-        pages_token=uuid.uuid4()
-    )
+def pages_showing_changed(pk, also=()):
+    """Make stale the stored renderings of every page that shows article `pk`: its own in
+    this transaction, and those of the articles that link to it (or did, `also`) once it
+    commits. Not in it: the writer holds its own article's row, and renewing a linked
+    article's row too would deadlock with a writer of that one doing the same."""
+    Article.objects.filter(pk=pk).update(pages_token=uuid.uuid4())
+    linking = {*Article.objects.filter(related_articles=pk).values_list("pk", flat=True), *also}
+    linking.discard(pk)
+    if linking:
+        transaction.on_commit(
+            lambda: Article.objects.filter(pk__in=linking).update(pages_token=uuid.uuid4())
+        )
 
 
 def all_pages_changed():

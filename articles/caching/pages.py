@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 
 from articles.caching.generation import GENERATION_KEY, current_tag_versions, tag_versions
 from articles.caching.tags import LIST_TAGS, LISTING, articles_in
@@ -149,6 +149,8 @@ class PageCacheMiddleware:
         response = get_conditional_response(
             request, etag=headers.get("ETag"), response=HttpResponse(body, headers=headers)
         )
+        # Browsers keep it no longer than this entry has left (its next go-live).
+        patch_cache_control(response, max_age=max(int(entry[1] - time.time()), 0))
         response["X-Cache"] = "HIT"
         return response
 
@@ -173,6 +175,7 @@ class PageCacheMiddleware:
             )
             if keep <= 0:
                 return
+            patch_cache_control(response, max_age=keep)
             headers = {
                 name: value
                 for name, value in response.items()

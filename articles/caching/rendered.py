@@ -51,7 +51,7 @@ def _origin(request):
 
 
 # Columns the page never shows: left unread (deferred) on every request.
-UNREAD = {"search_document", "search_vector"}
+UNREAD = {"search_document", "search_headings", "search_vector"}
 
 
 @functools.cache
@@ -110,9 +110,11 @@ def read(request, slug, now=None):
 
 
 def _moment(value):
-    """A time the raw query gave: SQLite gives its text (in UTC)."""
+    """A time the raw query gave: SQLite gives its text, or a naive datetime (in UTC)."""
     if isinstance(value, str):
-        return parse_datetime(value).replace(tzinfo=UTC)
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
     return value
 
 

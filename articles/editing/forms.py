@@ -18,14 +18,31 @@ from articles.querysets import MAX_POSITION
 
 class OneKindOfLineBreak:
     """Browsers send line breaks as CR LF; stored text keeps LF only, so that a save that
-    changes no words changes nothing, in the history's comparisons included."""
+    changes no words changes nothing, in the history's comparisons included. The sent data
+    is read with LF too, or every box of several paragraphs would count as changed (the
+    history's "Changed …" message, and a save of every part)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sent = self.data.lists() if hasattr(self.data, "lists") else ()  # a QueryDict
+        if any("\r" in str(value) for _, values in sent for value in values):
+            data = self.data.copy()
+            for key, values in data.lists():
+                data.setlist(key, [_one_kind(value) for value in values])
+            self.data = data
 
     def clean(self):
         cleaned = super().clean()
         for name, value in cleaned.items():
             if isinstance(value, str) and "\r" in value:
-                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+                cleaned[name] = _one_kind(value)
         return cleaned
+
+
+def _one_kind(value):
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 class PositionedForm(OneKindOfLineBreak, forms.ModelForm):

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 # Bookkeeping fields that change on every save and say nothing to an editor.
 UNCOMPARED_FIELDS = {
     "id", "article", "created_at", "updated_at", "content_changed_at", "edit_token",
-    "pages_token",
+    "pages_token", "search_headings",
     "search_document", "search_vector", "change_notes",
 }  # fmt: skip
 

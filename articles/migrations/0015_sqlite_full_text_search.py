@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# As articles.search.database declares it (a migration stands alone, so it is copied here).
+# articles.search.database names the table and its columns.
 FTS_TABLE = "articles_search"
 CREATE_FTS_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("

@@ -4,6 +4,7 @@ approve and send-back steps. Mixed into ArticleAdmin."""
 from contextlib import contextmanager
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -24,22 +25,45 @@ NOTE_HELP = "Optional, shown on the page: a short public note such as “Added a
 
 class ApproveForm(forms.Form):
     reviewed = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # A box of its own lines: Enter in it adds a line, never approves.
     note = forms.CharField(
-        label="What changed, for readers", max_length=200, required=False, help_text=NOTE_HELP
+        label="What changed, for readers",
+        max_length=200,
+        required=False,
+        help_text=NOTE_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # Said outright: a date box left half filled is sent empty, and must not mean "now".
+    when = forms.ChoiceField(
+        label="Readers get it",
+        choices=[("now", "Now"), ("later", "At the date and time below")],
+        initial="now",
+        widget=forms.RadioSelect,
     )
     go_live_at = forms.DateTimeField(
         label="Go live at",
         required=False,
-        help_text="Leave empty to publish now. Readers keep seeing the live version, if "
-        "there is one, until then.",
+        help_text=f"Date and time ({settings.TIME_ZONE} time). Until then readers keep "
+        "seeing the live version, if there is one.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+    def clean_note(self):
+        return " ".join(self.cleaned_data["note"].split())
 
     def clean_go_live_at(self):
         go_live_at = self.cleaned_data["go_live_at"]
         if go_live_at and go_live_at < timezone.now():
-            raise forms.ValidationError("Choose a time in the future, or leave it empty.")
+            raise forms.ValidationError("Choose a time in the future, or choose Now.")
         return go_live_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("when") == "now":
+            cleaned["go_live_at"] = None
+        elif not cleaned.get("go_live_at") and "go_live_at" not in self.errors:
+            self.add_error("go_live_at", "Enter the whole date and time, or choose Now.")
+        return cleaned
 
 
 class SendBackForm(forms.Form):
@@ -201,9 +225,10 @@ class SignOffAdmin(admin.ModelAdmin):
         run = super().revision_view
         if live is not None:
             # Says what saving this version does to the changes waiting now.
+            # (As on the sign-off page: the form below is the old version, not the copy.)
             extra_context = {
                 **(extra_context or {}),
-                "sign_off": self.sign_off_context(request, live),
+                "sign_off": self.sign_off_context(request, live, on_sign_off_page=True),
             }
         if live is None or not signoff.keeps_live_version(live):
             return run(request, object_id, version_id, extra_context)

@@ -41,13 +41,19 @@ class Before:
     was_home_help: bool = False
     # A restore rewrites the text wholesale, whatever its form shows as changed.
     restoring: bool = False
+    # The articles it linked to, whose pages linked back to it.
+    related: tuple = ()
 
     @classmethod
     def of(cls, pk, restoring=False):
         article = Article.objects.filter(pk=pk).first() if pk is not None else None
         if article is None:
             return cls(restoring=restoring)
-        return cls(article.slug, article.title, article.is_live(), article.is_home_help, restoring)
+        related = tuple(article.related_articles.values_list("pk", flat=True))
+        return cls(
+            article.slug, article.title, article.is_live(), article.is_home_help, restoring,
+            related,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ def article_changed(article, before, content_changed=True):
         article.mark_content_changed()
     refresh_change_notes(article)
     reindex(Article.objects.with_parts().filter(pk=article.pk))
-    pages_showing_changed(article.pk)
+    pages_showing_changed(article.pk, also=before.related)
     if kept or took_from:
         invalidate_pages()  # addresses moved: any page may link to them
     else:

@@ -1,15 +1,16 @@
 """Approved changes to live articles that wait for a set time, put live with nothing to run.
 
 Readers keep the live rows until the time comes. The first request after it (a reader's,
-a search engine's or an editor's; the middleware asks on every request the page cache does
-not answer) writes the approved revision over the rows, through the write path, before
-anything is read. Cached pages that show the article were stored to expire at that time.
+a search engine's or an editor's; ScheduledChangesMiddleware asks on every request the page
+cache does not answer, the article views in their own first query) writes the approved
+revision over the rows, through the write path, before anything is read. Cached pages and
+stored renderings that show the article were stored to expire at that time.
 """
 
 import functools
 import logging
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, Publication, WorkingCopy
@@ -27,9 +28,27 @@ def next_change(articles, after, next_switch=None):
 
 
 def go_live_due(now=None):
-    """Put live every approved change whose time has come; how many went live."""
+    """Put live every approved change whose time has come; how many went live. One that
+    fails goes back to its editor rather than failing every request after it."""
     now = now or timezone.now()
-    return sum(_go_live(article_pk, now) for article_pk in due_articles(now))
+    done = 0
+    try:
+        due = due_articles(now)
+    except DatabaseError:  # down or locked: the page says so, or the next request retries
+        log.warning("Could not ask for scheduled changes", exc_info=True)
+        return 0
+    for article_pk in due:
+        try:
+            done += _go_live(article_pk, now)
+        except DatabaseError:
+            log.warning("Scheduled change to article %s waits", article_pk, exc_info=True)
+        except Exception as error:
+            log.exception("Scheduled change to article %s failed", article_pk)
+            with transaction.atomic():
+                waiting = Publication.objects.waiting().filter(article_id=article_pk)
+                for publication in waiting.select_related("article"):
+                    _could_not_go_live(publication.article, publication, error)
+    return done
 
 
 @functools.cache
@@ -86,9 +105,13 @@ def _could_not_go_live(article, publication, conflict):
         f"The change approved to go live at {when:%H:%M on %d %B %Y} could not be applied "
         f"({conflict}). Readers still see the live version."
     )
-    publication.delete()
-    WorkingCopy.objects.filter(article=article).update(
-        state=WorkingCopy.State.SENT_BACK, review_comment=reason
+    # The copy that was approved goes back; a later edit of it stays as it is.
+    WorkingCopy.objects.filter(article=article, revision=publication.revision_id).update(
+        state=WorkingCopy.State.SENT_BACK,
+        review_comment=reason,
+        sent_back_by=None,
+        sent_back_at=timezone.now(),
     )
+    publication.delete()
     signoff.record_event(article, None, f"Not published: {reason}")
     changes.schedule_changed(article)

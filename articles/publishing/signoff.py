@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from reversion.errors import RevertError
 from reversion.models import Revision, Version
@@ -66,15 +66,21 @@ def apply_revision(article, revision):
     try:
         with transaction.atomic():
             revision.revert(delete=True)
+            # Foreign keys are checked at commit: a link to an article deleted since would
+            # fail the whole transaction there, not here. (Parts point at the article
+            # itself, which exists; the links are the table that can go wrong.)
+            connection.check_constraints([Article.related_articles.through._meta.db_table])
     except (RevertError, IntegrityError) as error:
         raise CopyConflict(str(error)) from error
 
 
 def discard(article, user):
-    """Drop the working copy, and any approved change waiting for its time: readers keep
-    the live version. The revisions stay in the history."""
+    """Drop the working copy, and, for someone who may publish, any approved change
+    waiting for its time (an editor cannot undo a reviewer's approval): readers keep the
+    live version. The revisions stay in the history."""
     WorkingCopy.objects.filter(article=article).delete()
-    if Publication.objects.waiting().filter(article=article).delete()[0]:
+    waiting = Publication.objects.waiting().filter(article=article)
+    if may_publish(user) and waiting.delete()[0]:
         changes.schedule_changed(article)
     record_event(article, user, "Unpublished changes discarded")
 

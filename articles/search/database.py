@@ -6,11 +6,8 @@ from django.db import connection
 # Porter stemming, as PostgreSQL's "english" configuration stems (stretch, stretches and
 # stretching are one word); diacritics folded.
 FTS_TABLE = "articles_search"
+# Created by migration 0015.
 FTS_COLUMNS = ("title", "summary", "headings", "body")
-CREATE_FTS_TABLE = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    f"{', '.join(FTS_COLUMNS)}, tokenize='porter unicode61 remove_diacritics 2')"
-)
 
 
 def uses_postgresql():

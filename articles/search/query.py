@@ -68,7 +68,8 @@ def query_terms(query):
     any of which may match. A phrase in the editors' synonyms brings its alternatives;
     every other word is a group of its own, unless it is too common to mean anything
     ("a", "at", "why": the same list as PostgreSQL's)."""
-    words = [word.lower() for word in query_words(query)]
+    # Words with a letter or digit: FTS5 would find nothing for "_", PostgreSQL ignores it.
+    words = [word.lower() for word in query_words(query) if any(map(str.isalnum, word))]
     synonyms = [synonym.alternatives() for synonym in Synonym.objects.all()]
     groups, at = [], 0
     while at < len(words):
@@ -182,7 +183,11 @@ def _sqlite_search(groups, every):
         )  # fmt: skip
         marked = {pk: texts for pk, *texts in cursor.fetchall()}
     articles = Article.objects.in_bulk(ranked)
-    return [Result.of(articles[pk], *marked.get(pk, ("", "", ""))) for pk in ranked]
+    return [
+        Result.of(articles[pk], *marked.get(pk, ("", "", "")))
+        for pk in ranked
+        if pk in articles  # deleted since the first query
+    ]
 
 
 def marked_passage(text):
