@@ -181,6 +181,9 @@ def test_the_python_and_the_sql_rule_agree_on_every_stage(rf):
             assert in_published == article.is_live(now), (status, go_live, take_down)
             read = rendered.read(request, article.slug, now)
             assert (read is not None) == in_published, (status, go_live, take_down)
+            # The next go-live or take-down: in Python (stored pages) as in SQL (the cache).
+            in_sql = Article.objects.filter(pk=article.pk).next_scheduled_change(now)
+            assert article.next_stage_change(now) == in_sql, (status, go_live, take_down)
             stages.add(article.stage(now))
     assert stages == set(Stage)  # the grid reaches every stage
 

@@ -1,7 +1,9 @@
 """Content generations and tags: every cached page carries the generation it was rendered
 in, and the versions of the tags it depends on (an article, or the lists of articles).
+And the articles' pages tokens, which say whether a stored rendering is still current.
 
-Only the write path (articles.publishing.changes) starts a generation or moves a tag on.
+Only the write path (articles.publishing.changes) starts a generation, moves a tag on or
+renews a token.
 """
 
 import hashlib
