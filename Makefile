@@ -40,8 +40,14 @@ run: install .env ## Migrate, load the seed article into an empty database, serv
 	@echo ""
 	$(WITH_ENV) PORT=$(PORT) exec $(BIN)/gunicorn cramps.wsgi
 
-editor: install .env ## Create an editor (superuser) account
-	$(WITH_ENV) $(BIN)/python manage.py createsuperuser
+# With all three DJANGO_SUPERUSER_* set, createsuperuser reads them itself and asks nothing.
+editor: install .env ## Create an editor (superuser) account; DJANGO_SUPERUSER_* skip the questions
+	$(WITH_ENV) if [ -n "$$DJANGO_SUPERUSER_USERNAME" ] && [ -n "$$DJANGO_SUPERUSER_EMAIL" ] \
+	  && [ -n "$$DJANGO_SUPERUSER_PASSWORD" ]; then \
+	  $(BIN)/python manage.py createsuperuser --no-input; \
+	else \
+	  $(BIN)/python manage.py createsuperuser; \
+	fi
 
 test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings tests.settings

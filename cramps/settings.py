@@ -45,14 +45,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "axes",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
+    # django-axes and django-otp's TOTP devices, under names editors understand.
+    "articles.apps.SignInSecurityConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "articles.apps.TwoStepSignInConfig",
     "markdownx",
     "reversion",
     "reversion_compare",
     "articles",
 ]
+
+# Widgets draw from the project's templates too (the change page's Markdown box).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     # A stored reader page goes out first, with the headers the middleware below gave it

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from articles.history.diff import UNCOMPARED_FIELDS, changed_fields, word_diff
+from articles.history.diff import UNCOMPARED_FIELDS, changed_fields, field_diff
 from articles.models import PART_MODELS, Review, SlugRedirect
 from articles.publishing import changes
 
@@ -23,6 +23,9 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
     """django-reversion's history, restore and compare views, fitted to articles."""
 
     compare_exclude = sorted(UNCOMPARED_FIELDS)
+    # reversion-compare's own templates name the app by its label: "Articles", twice.
+    compare_template = "reversion/articles/article/compare.html"
+    compare_raw_template = "reversion/articles/article/compare_raw.html"
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
@@ -79,13 +82,14 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
             {"change_info": change_info, "changed_parts": changed_parts},
         )
 
-    # Text fields compare word by word, wrapped, so an editor sees the change in context.
+    def fallback_compare(self, obj_compare):
+        """Text word by word, in context; any other value in words, before and after."""
+        return field_diff(obj_compare.field, obj_compare.value1, obj_compare.value2)
 
-    def compare_TextField(self, obj_compare):
-        return word_diff(obj_compare.value1, obj_compare.value2)
-
-    def compare_CharField(self, obj_compare):
-        return word_diff(obj_compare.value1, obj_compare.value2)
+    # reversion-compare's own versions of these show a future time as "time since that
+    # date: 0 minutes", True and False, and a choice's stored value, not its label.
+    compare_TextField = compare_CharField = fallback_compare
+    compare_DateTimeField = compare_BooleanField = fallback_compare
 
     def recover_view(self, request, version_id, extra_context=None):
         # reversion's recover page writes back any version it is given, live articles and

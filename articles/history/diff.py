@@ -1,10 +1,16 @@
-"""Comparing two versions of an article's text, word by word, for editors."""
+"""Comparing two versions of an article, for editors: text word by word, any other value
+as it was before and after."""
 
+import datetime
 import difflib
 import re
 
+from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince, timeuntil
 
 # Bookkeeping fields that change on every save and say nothing to an editor.
 UNCOMPARED_FIELDS = {
@@ -17,8 +23,47 @@ UNCOMPARED_FIELDS = {
 def changed_fields(model, old, new):
     for name in new:
         if name not in UNCOMPARED_FIELDS and old.get(name) != new.get(name):
-            label = model._meta.get_field(name).verbose_name
-            yield label, word_diff(old.get(name, ""), new.get(name, ""))
+            field = model._meta.get_field(name)
+            yield field.verbose_name, field_diff(field, old.get(name), new.get(name))
+
+
+def field_diff(field, old, new):
+    """How one field changed: text word by word, any other value before and after."""
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        return word_diff(old, new)
+    # Run together in one diff, "draft" and "published" read as "draftpublished".
+    return format_html(
+        '<dl class="compare-part"><dt>Before</dt><dd><del>{}</del></dd>'
+        "<dt>After</dt><dd><ins>{}</ins></dd></dl>",
+        in_words(field, old),
+        in_words(field, new),
+    )
+
+
+def in_words(field, value):
+    """A stored value in an editor's words: a choice's label, Yes or No, a date and time
+    with how far off it is."""
+    if value is None or value == "":
+        return "Not set"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return f"{format_date(timezone.localtime(value), 'j F Y, H:i')} ({from_now(value)})"
+    if isinstance(value, datetime.date):
+        return format_date(value, "j F Y")
+    return str(value)
+
+
+def from_now(moment):
+    """A time to come as "in 3 hours", one gone by as "2 days ago"."""
+    now = timezone.now()
+    if abs(moment - now) < datetime.timedelta(minutes=1):
+        return "now"
+    if moment > now:
+        return f"in {timeuntil(moment, now)}"
+    return f"{timesince(moment, now)} ago"
 
 
 # Matching two sequences costs up to about the cube of their length when words repeat
