@@ -8,11 +8,11 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 
 from articles import search
-from articles.editing.checks import care_card_problems, claim_problems
+from articles.editing.checks import page_problems
 from articles.editing.forms import (
     ArticleAdminForm,
     ClaimForm,
@@ -21,6 +21,7 @@ from articles.editing.forms import (
     ReviewForm,
     ReviewFormSet,
 )
+from articles.editing.widgets import MarkdownEditor
 from articles.history.admin import ArticleHistoryAdmin
 from articles.models import (
     PART_MODELS,
@@ -40,7 +41,7 @@ from articles.querysets import review_due_date
 from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
 from articles.views import ArticlePreviewView
 
-MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+MARKDOWN_WIDGETS = {MarkdownxField: {"widget": MarkdownEditor}}
 # Fields whose change readers see; publishing dates and bookkeeping are not content.
 CONTENT_FIELDS = {"title", "summary", "lead", "condition_name", "quick_help_warning"}
 
@@ -58,6 +59,8 @@ class PartInline(admin.StackedInline):
     formfield_overrides = MARKDOWN_WIDGETS
     # Long lists start folded so the page stays short; editors open the one they need.
     classes = ["collapse"]
+    # Each row folds to its label too (a list of 17 causes reads as 17 lines).
+    template = "admin/articles/edit_inline/parts.html"
 
     def get_formset(self, request, obj=None, **kwargs):
         # The position is PositionedForm's own field: out of the model form's fields.
@@ -116,8 +119,15 @@ class ReviewInline(admin.StackedInline):
         return formset
 
 
-class SourceInline(PartInline):
+class SourceInline(admin.TabularInline):
+    """One line per source: four short fields need no folding, and a table of 30 sources
+    is a fifth of the page that 30 stacked boxes were."""
+
     model = Source
+    form = PositionedForm
+    formset = PositionedInlineFormSet
+    extra = 0
+    classes = ["collapse"]
     fields = ["position", "title", "publisher", "url", "accessed_on"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -232,7 +242,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-keyboard.js"]
+        js = ["js/editor.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_review_dates()
@@ -313,6 +323,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
                     "preview_state": article.publication_state()
                     + (" (unpublished changes)" if changed else ""),
                     "preview_is_live": article.is_live() and not changed,
+                    "preview_warnings": page_problems(article.pk),
                 }
                 response = ArticlePreviewView.as_view(extra_context=banner)(
                     request, slug=article.slug
@@ -378,8 +389,26 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
                 f"“{outcome.took_address_from}”; it now shows this article instead.",
                 messages.WARNING,
             )
-        for problem in [*care_card_problems(article.callouts.all()), *claim_problems(article)]:
-            self.message_user(request, problem, messages.WARNING)
+        problems = page_problems(article.pk)
+        if problems:
+            self.message_user(
+                request,
+                format_html(
+                    "Saved, with {} to check before readers get this version:<ul>{}</ul>",
+                    f"{len(problems)} thing{'s' if len(problems) > 1 else ''}",
+                    format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+                ),
+                messages.WARNING,
+            )
+
+    def content_problems(self, article):
+        return page_problems(article.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Worked out as the page is drawn: for a published article, from its working copy.
+        pk = _pk_or_none(object_id)
+        context = {**(extra_context or {}), "content_checks": lambda: _checks_of(pk)}
+        return super().change_view(request, object_id, form_url, context)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -388,6 +417,14 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         changes.article_deleted()
+
+
+def _pk_or_none(object_id):
+    return int(object_id) if str(object_id).isdigit() else None
+
+
+def _checks_of(pk):
+    return page_problems(pk) if pk and Article.objects.filter(pk=pk).exists() else []
 
 
 def is_change_form(request):

@@ -14,13 +14,57 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "loading", "decoding", "role"},
     "ol": {"start"},
     "td": {"align"},
     "th": {"align", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-EXTENSIONS = ["sane_lists", "tables"]
+# An image written ![](address "decorative") adds nothing to the text: screen readers skip
+# it, and the content checks do not ask for its alt text.
+DECORATIVE = "decorative"
+UPLOAD_EXTENSIONS = ("jpg", "png")
+
+
+def decorative(title):
+    return (title or "").strip().lower() == DECORATIVE
+
+
+def upload_size(src):
+    """(width, height) of an uploaded image, from the name the upload view gives it:
+    <uuid>-<width>x<height>.jpg. None for any other address."""
+    stem, _, extension = (src or "").rpartition("/")[2].rpartition(".")
+    unique, _, size = stem.rpartition("-")
+    width, _, height = size.partition("x")
+    if extension not in UPLOAD_EXTENSIONS or len(unique) != 36:
+        return None
+    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
+
+
+class _Images(markdown_lib.treeprocessors.Treeprocessor):
+    """Images reach readers with their size, so nothing jumps as they load, and load only
+    as the reader scrolls near them (the help at the top of a page has no images)."""
+
+    def run(self, root):
+        for image in root.iter("img"):
+            if decorative(image.get("title")):
+                image.set("alt", "")
+                image.set("role", "presentation")  # chosen, not forgotten
+                del image.attrib["title"]
+            size = upload_size(image.get("src"))
+            if size:
+                image.set("width", str(size[0]))
+                image.set("height", str(size[1]))
+            image.set("loading", "lazy")
+            image.set("decoding", "async")
+
+
+class _ImagesExtension(markdown_lib.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_Images(md), "sized_images", 0)
+
+
+EXTENSIONS = ["sane_lists", "tables", _ImagesExtension()]
 
 # Limits on what an editor may write, checked before any rendering. Python-Markdown's time
 # grows with the length of a paragraph times the number of "[" in it (each scans ahead for

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from articles.editing.checks import care_card_problems, reading_age
+from articles.editing.checks import care_card_problems
+from articles.editing.writing import reading_age
 from articles.models import Callout
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.factories import CalloutFactory

@@ -182,32 +182,33 @@ def test_reader_pages_have_a_heading_outline_without_gaps(client, cited_article,
     assert_no_skipped_heading_level(client.get(url).content.decode())
 
 
-def test_editors_tick_the_sources_of_a_claim_from_the_articles_own_list(
+def test_editors_give_the_numbers_of_a_claims_sources_from_the_articles_own_list(
     admin_client, cited_article
 ):
-    other_article_source = SourceFactory(article=ArticleFactory(), position=1)
+    SourceFactory(article=ArticleFactory(), position=5)  # another article's source 5
     url = reverse("admin:articles_article_change", args=[cited_article.pk])
     page = admin_client.get(url)
     prefix = inline_prefix(page, Cause)
-    choices = page.context["inline_admin_formsets"][1].formset.forms[0].fields["backed_by"]
-    assert set(choices.queryset) == set(cited_article.sources.all())
+    nhs = cited_article.sources.get(position=1)
 
     data = change_form_data(page)
-    nhs = cited_article.sources.get(position=1)
-    data[f"{prefix}-0-backed_by"] = [str(nhs.pk)]
+    data[f"{prefix}-0-backed_by"] = "1"
     assert admin_client.post(url, data).status_code == 302
     assert Cause.objects.get(article=cited_article).source_ids == [nhs.pk]
+    page = admin_client.get(url)
+    assert f"Now: 1. {nhs}" in page.content.decode()
 
-    data = change_form_data(admin_client.get(url))  # a fresh form, as after a save
-    data[f"{prefix}-0-backed_by"] = [str(other_article_source.pk)]
-    refused = admin_client.post(url, data)
-    assert refused.status_code == 200
-    [cause_form] = next(
-        inline.formset.forms for inline in refused.context["inline_admin_formsets"]
-        if inline.formset.model is Cause
-    )  # fmt: skip
-    assert "backed_by" in cause_form.errors
-    assert Cause.objects.get(article=cited_article).source_ids == [nhs.pk]
+    for wrong, message in [("5", "no source 5"), ("one", "separated by commas")]:
+        data = change_form_data(admin_client.get(url))  # a fresh form, as after a save
+        data[f"{prefix}-0-backed_by"] = wrong
+        refused = admin_client.post(url, data)
+        assert refused.status_code == 200
+        [cause_form] = next(
+            inline.formset.forms for inline in refused.context["inline_admin_formsets"]
+            if inline.formset.model is Cause
+        )  # fmt: skip
+        assert message in str(cause_form.errors["backed_by"])
+        assert Cause.objects.get(article=cited_article).source_ids == [nhs.pk]
 
 
 def test_saving_warns_about_unsourced_claims_and_unlabelled_advice(admin_client, cited_article):

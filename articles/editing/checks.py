@@ -1,21 +1,119 @@
-"""Aids for editors: reading age, and the rules of the NHS care-card pattern."""
+"""Checks on a whole article before readers get it: parts readers would not see, the
+care-card rules, claims without sources, and each box's own checks (editing.writing).
 
-import textstat
+Warnings, not blocks: shown on the change page, after each save, in the preview and on the
+sign-off page, as sentences an editor can act on.
+"""
 
+from articles.editing.writing import text_problems
 from articles.markdown import markdown_to_text
-from articles.models import CLAIM_MODELS, Callout, PreventionTip, ReliefTechnique
+from articles.models import (
+    CLAIM_MODELS,
+    PART_MODELS,
+    Article,
+    Callout,
+    PreventionTip,
+    ReliefTechnique,
+    Section,
+)
+from articles.models.content import first_words
 
-READING_AGE_AIM = (9, 14)
-# Below this many words a reading age says more about chance than about the text.
-MIN_WORDS = 12
+SUMMARY_LENGTH = (50, 160)
 
 
-def reading_age(markdown_text):
-    """The approximate age a reader needs to follow the text (Flesch-Kincaid grade + 5)."""
-    text = markdown_to_text(markdown_text)
-    if len(text.split()) < MIN_WORDS:
-        return None
-    return max(5, round(textstat.flesch_kincaid_grade(text) + 5))
+def page_problems(article_pk):
+    """Everything worth a second look in the article as its rows hold it now (inside a
+    working copy's block, the copy)."""
+    article = Article.objects.get(pk=article_pk)
+    return [
+        *summary_problems(article),
+        *hidden_parts(article),
+        *care_card_problems(article.callouts.all()),
+        *claim_problems(article),
+        *source_problems(article),
+        *box_problems(article),
+    ]
+
+
+def summary_problems(article):
+    low, high = SUMMARY_LENGTH
+    length = len(article.summary)
+    if low <= length <= high:
+        return []
+    return [
+        f"The summary has {length} characters; search engines and the home page show "
+        f"{low} to {high}. {'Say a little more' if length < low else 'Shorten it'}."
+    ]
+
+
+# What each "list shown after the text" choice places, and which parts that is.
+PLACED_LISTS = {
+    Section.Appendix.EVERYDAY_CAUSES: ("everyday cause", Article.everyday_causes),
+    Section.Appendix.DISEASE_CAUSES: ("disease that can cause it", Article.disease_causes),
+    Section.Appendix.RELIEF_TECHNIQUES: ("relief technique", lambda a: a.relief_techniques.all()),
+    Section.Appendix.PREVENTION_TIPS: ("prevention tip", lambda a: a.prevention_tips.all()),
+}
+
+
+def hidden_parts(article):
+    """Parts saved but not on the page, and lists placed twice."""
+    problems = []
+    sections = list(article.sections.all())
+    for choice, (kind, parts_of) in PLACED_LISTS.items():
+        placed_by = [section for section in sections if section.appendix == choice]
+        count = len(parts_of(article))
+        if count and not placed_by:
+            problems.append(
+                f"Readers do not see the {count} {kind}{'s' if count > 1 else ''}: no section "
+                f"shows “{choice.label}”. Choose it under “list shown after the text” in the "
+                "section it belongs after."
+            )
+        elif len(placed_by) > 1:
+            problems.append(
+                f"“{choice.label}” is shown after {len(placed_by)} sections, so readers see "
+                "it more than once. Choose it in one section only."
+            )
+    for section in sections:
+        if not (section.heading or markdown_to_text(section.body) or section.appendix):
+            problems.append(
+                f"Section {section.position} is empty: readers see nothing of it. Write its "
+                "text, or delete it."
+            )
+    for callout in article.callouts.all():
+        if not markdown_to_text(callout.body):
+            problems.append(
+                f"The {Callout.NAMES[callout.level]} card “{callout.heading}” has no signs "
+                "readers can see: write them as a list."
+            )
+    if article.quick_help_warning and not article.quick_help_steps():
+        problems.append(
+            "Readers do not see the “During a cramp” warning: the box shows only when at least "
+            "one relief technique is ticked “in the “During a cramp” box”."
+        )
+    return problems
+
+
+def source_problems(article):
+    if article.sources.exists():
+        return []
+    return ["The page lists no sources. Add the pages its advice comes from under “Sources”."]
+
+
+def box_problems(article):
+    """Each Markdown box's own checks, named by where the box is."""
+    problems = [f"Introduction: {problem}" for problem in text_problems(article.lead)]
+    for model in PART_MODELS:
+        for part in model.objects.filter(article=article):
+            for name in ("body", "caution"):
+                text = getattr(part, name, "")
+                for problem in text_problems(text) if text else ():
+                    problems.append(f"{part_label(part)}: {problem}")
+    return problems
+
+
+def part_label(part):
+    """A part as the change page names it, such as “Prevention tip “Drink water…””."""
+    return f"{part._meta.verbose_name.capitalize()} “{claim_name(part)}”"
 
 
 def care_card_problems(callouts):
@@ -63,5 +161,4 @@ def claim_problems(article):
 
 def claim_name(claim):
     name = getattr(claim, "name", "") or getattr(claim, "heading", "") or claim.body
-    text = markdown_to_text(name)
-    return text if len(text) <= 60 else text[:57].rstrip() + "…"
+    return first_words(name, 60)

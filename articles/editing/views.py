@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
 from articles.accounts.signin import needs_second_factor
-from articles.editing.checks import READING_AGE_AIM, reading_age
+from articles.editing.writing import notes_html
 from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
 
 # The real image format decides the stored extension, never the uploaded name.
@@ -61,7 +62,17 @@ def editors_only(max_bytes):
 
 class StrictImageForm(ImageForm):
     def clean(self):
-        upload = super().clean()
+        # markdownx's own checks trust the browser's content type; the file's real format is
+        # read below instead, and each refusal says what to do in an editor's words.
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            raise ValidationError("Choose an image file (JPEG or PNG) to upload.")
+        if upload.size > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
+            raise ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; an image can be up to "
+                f"{settings.MARKDOWNX_UPLOAD_MAX_SIZE // 1024 // 1024} MB. Make it smaller "
+                "and upload it again."
+            )
         try:
             with Image.open(upload) as image:
                 image_format = image.format
@@ -86,8 +97,17 @@ class StrictImageForm(ImageForm):
         self.extension = EXTENSIONS[image_format]
         return upload
 
+    def _save(self, image, file_name, commit):
+        # The size after markdownx's resizing, kept in the name: the page then gives readers
+        # each image's width and height without opening the file (articles.markdown).
+        with Image.open(image) as saved:
+            self.size = saved.size
+        image.seek(0)
+        return super()._save(image, file_name, commit)
+
     def get_unique_file_name(self, file_name):
-        return f"{uuid4()}.{self.extension}"
+        width, height = self.size
+        return f"{uuid4()}-{width}x{height}.{self.extension}"
 
 
 @method_decorator(editors_only(settings.MARKDOWNX_UPLOAD_MAX_SIZE), name="dispatch")
@@ -96,10 +116,13 @@ class StaffImageUploadView(ImageUploadView):
     http_method_names = ["post"]
 
     def form_invalid(self, form):
-        return JsonResponse(form.errors, status=400)
+        messages = [message for errors in form.errors.values() for message in errors]
+        return JsonResponse({"error": " ".join(messages)}, status=400)
 
     def form_valid(self, form):
-        return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
+        # The editor's script writes the image code, with the alt text the editor gives.
+        url = form.save(commit=True)
+        return JsonResponse({"image_code": f"![]({url})", "url": url})
 
 
 # Four bytes a character at most in UTF-8, three times that once form-encoded.
@@ -108,25 +131,14 @@ class StaffMarkdownifyView(MarkdownifyView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        content = request.POST.get("content", "")
-        problem = markdown_problem(content)
-        if problem:
-            return HttpResponse(format_html('<p class="markdown-problem">{}</p>', problem))
-        return HttpResponse(render_markdown(content) + reading_age_note(content))
+        return HttpResponse(preview_html(request.POST.get("content", "")))
 
 
-def reading_age_note(content):
-    """A line under the preview: the text's reading age against the NHS aim."""
-    age = reading_age(content)
-    if age is None:
-        return ""
-    low, high = READING_AGE_AIM
-    advice = " Try shorter sentences and everyday words." if age > high else ""
-    return format_html(
-        '<p class="reading-age reading-age--{}">Reading age about {} (aim: {} to {}).{}</p>',
-        "ok" if age <= high else "high",
-        age,
-        low,
-        high,
-        advice,
-    )
+def preview_html(content):
+    """A box's preview: the text as readers will see it, its reading age and its checks.
+    The change page draws each box's first preview with this too, so that opening it
+    costs no request per box."""
+    problem = markdown_problem(content)
+    if problem:
+        return format_html('<p class="markdown-problem">{}</p>', problem)
+    return mark_safe(render_markdown(content)) + notes_html(content)  # sanitised by nh3

@@ -41,6 +41,12 @@ def markdown_field(*args, **kwargs):
     )
 
 
+def first_words(markdown_text, limit=90):
+    """The start of a part's text without its Markdown, for lists and messages."""
+    text = markdown_to_text(markdown_text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def position_field():
     return models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_POSITION)],
@@ -526,7 +532,7 @@ class ReliefTechnique(CitesSources, ArticlePart):
         ]
 
     def __str__(self):
-        return self.body[:60]
+        return first_words(self.body)
 
     def rendered_body(self):
         return render_markdown(self.body)
@@ -558,7 +564,7 @@ class PreventionTip(CitesSources, ArticlePart):
         ]
 
     def __str__(self):
-        return self.body[:60]
+        return first_words(self.body)
 
     def rendered_body(self):
         return render_markdown(self.body)

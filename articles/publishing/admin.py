@@ -280,11 +280,13 @@ class SignOffAdmin(admin.ModelAdmin):
                 done = self.sign_off_step(request, article, approve_form, send_back_form)
             if done:
                 return redirect("admin:articles_article_signoff", article.pk)
+        sign_off = self.sign_off_context(request, article, on_sign_off_page=True)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Sign-off: {article}",
-            "sign_off": self.sign_off_context(request, article, on_sign_off_page=True),
+            "content_checks": self.checks_before_publishing(article, sign_off),
+            "sign_off": sign_off,
             "approve_form": approve_form,
             "send_back_form": send_back_form,
             "history": Version.objects.get_for_object(article).select_related("revision__user")[
@@ -292,6 +294,20 @@ class SignOffAdmin(admin.ModelAdmin):
             ],
         }
         return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
+
+    def content_problems(self, article):
+        """What the editing checks find in the article's rows (the admin that edits the
+        content supplies them: this layer knows nothing of them)."""
+        return []
+
+    def checks_before_publishing(self, article, sign_off):
+        if not (sign_off["has_changes"] or not sign_off["is_published"]):
+            return []
+        try:
+            with self.working_copy_applied(article):
+                return self.content_problems(article)
+        except signoff.CopyConflict:
+            return []  # the page says so in its status
 
     def sign_off_step(self, request, article, approve_form, send_back_form):
         state = self.sign_off_context(request, article)
