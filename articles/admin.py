@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 
@@ -407,7 +408,8 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Worked out as the page is drawn: for a published article, from its working copy.
         pk = _pk_or_none(object_id)
-        context = {**(extra_context or {}), "content_checks": lambda: _checks_of(pk)}
+        checks = SimpleLazyObject(lambda: _checks_of(pk))
+        context = {**(extra_context or {}), "content_checks": checks}
         return super().change_view(request, object_id, form_url, context)
 
     def delete_model(self, request, obj):

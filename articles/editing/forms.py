@@ -257,10 +257,23 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
             "unpublish_at", "slug", "review_due_on", "related_articles", "quick_help_warning",
             "is_home_help",
         ]  # fmt: skip
+        error_messages = {
+            "slug": {
+                "invalid": (
+                    "Use only lower-case letters, numbers and hyphens in the web address, "
+                    "such as “night-calf-cramps”."
+                ),
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_edit_token"].initial = self.instance.edit_token
+        # The admin's date-and-time box is two inputs under one label: each gets its own.
+        for name in ("publish_at", "unpublish_at"):
+            field = self.fields.get(name)
+            for part, widget in zip(("date", "time"), getattr(field.widget, "widgets", ())):
+                widget.attrs["aria-label"] = f"{field.label.capitalize()}: {part}"
 
     def clean(self):
         cleaned = super().clean()

@@ -324,6 +324,17 @@
     });
   });
 
+  // The admin's two-box selector labels its search icons with aria-label on a plain span,
+  // which assistive technology may ignore; as images, the label is theirs. It builds them
+  // on the window's load, so this runs just after.
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      document.querySelectorAll(".help-tooltip[aria-label]").forEach(function (icon) {
+        icon.setAttribute("role", "img");
+      });
+    }, 0);
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
