@@ -272,7 +272,8 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         # The admin's date-and-time box is two inputs under one label: each gets its own.
         for name in ("publish_at", "unpublish_at"):
             field = self.fields.get(name)
-            for part, widget in zip(("date", "time"), getattr(field.widget, "widgets", ())):
+            widgets = getattr(field.widget, "widgets", ())
+            for part, widget in zip(("date", "time"), widgets, strict=False):
                 widget.attrs["aria-label"] = f"{field.label.capitalize()}: {part}"
 
     def clean(self):
