@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.constants import FORWARDED_HTTPS
+from tests.uploads import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -414,16 +415,6 @@ def test_a_new_row_shows_its_preview_and_reading_age_as_soon_as_it_is_written(ed
     assert new_row.get_by_role("button", name="Insert image").first.is_visible()
 
 
-def _png(size=(40, 30)):
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "teal").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def test_insert_image_works_with_the_keyboard_and_asks_for_alt_text(editor_page):
     page, _ = editor_page
     lead = page.locator("#id_lead")
@@ -437,7 +428,13 @@ def test_insert_image_works_with_the_keyboard_and_asks_for_alt_text(editor_page)
     assert dialog.is_visible()
     assert page.evaluate("document.activeElement.id") == "insert-image-file"
     dialog.locator("#insert-image-file").set_input_files(
-        files=[{"name": "stretch.png", "mimeType": "image/png", "buffer": _png()}]
+        files=[
+            {
+                "name": "stretch.png",
+                "mimeType": "image/png",
+                "buffer": image_bytes("PNG", (40, 30)),
+            }
+        ]
     )
     dialog.get_by_text("Uploaded stretch.png").wait_for()
 

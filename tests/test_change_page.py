@@ -15,7 +15,7 @@ from tests.factories import (
     SectionFactory,
     SourceFactory,
 )
-from tests.test_editor_views import image_bytes, stored_files, upload
+from tests.uploads import image_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 
