@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -51,23 +52,28 @@ class CauseFormSet(PositionedInlineFormSet):
     position_scope = ("group",)
 
 
-class PartInline(admin.StackedInline):
-    """An ordered part of the article, edited on the article's own page."""
+class PositionedInline:
+    """Rows with a position, numbered by their formset (PositionedInlineFormSet)."""
 
     form = PositionedForm
     formset = PositionedInlineFormSet
     extra = 0
-    formfield_overrides = MARKDOWN_WIDGETS
     # Long lists start folded so the page stays short; editors open the one they need.
     classes = ["collapse"]
-    # Each row folds to its label too (a list of 17 causes reads as 17 lines).
-    template = "admin/articles/edit_inline/parts.html"
 
     def get_formset(self, request, obj=None, **kwargs):
         # The position is PositionedForm's own field: out of the model form's fields.
         fields = kwargs.pop("fields", None) or self.get_fields(request, obj)
         fields = [name for name in fields if name != "position"]
         return super().get_formset(request, obj, fields=fields, **kwargs)
+
+
+class PartInline(PositionedInline, admin.StackedInline):
+    """An ordered part of the article, edited on the article's own page."""
+
+    formfield_overrides = MARKDOWN_WIDGETS
+    # Each row folds to its label too (a list of 17 causes reads as 17 lines).
+    template = "admin/articles/edit_inline/parts.html"
 
 
 class SectionInline(PartInline):
@@ -120,17 +126,18 @@ class ReviewInline(admin.StackedInline):
         return formset
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(PositionedInline, admin.TabularInline):
     """One line per source: four short fields need no folding, and a table of 30 sources
     is a fifth of the page that 30 stacked boxes were."""
 
     model = Source
-    form = PositionedForm
-    formset = PositionedInlineFormSet
-    extra = 0
-    classes = ["collapse"]
     fields = ["position", "title", "publisher", "url", "accessed_on"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # The browser's own date box: the admin's calendar script would build a hidden
+        # calendar for each of 30 rows as the page opens.
+        models.DateField: {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+    }
 
 
 class StageFilter(admin.SimpleListFilter):

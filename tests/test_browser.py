@@ -314,6 +314,7 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
 
     # The editor changes the live article and saves: readers keep the live version.
     editor.goto(change)
+    editor.locator("#sections-0 summary").click()  # the section's row opens
     editor.locator("textarea[name='sections-0-body']").fill(new_text)
     with editor.expect_navigation():
         editor.click("input[name=_save]")
@@ -332,6 +333,7 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
         reviewer.click("input[name=_send_back]")
     editor.goto(change)
     assert "Say which calf muscle." in editor.content()
+    editor.locator("#sections-0 summary").click()
     editor.locator("textarea[name='sections-0-body']").fill(new_text + " The calf muscle.")
     with editor.expect_navigation():
         editor.click("input[name=_submit]")
@@ -487,3 +489,33 @@ def test_the_change_page_has_no_wcag_22_aa_violations(editor_page):
     page.get_by_role("dialog", name="Insert an image").wait_for()
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
+
+
+def test_save_is_in_view_without_scrolling_to_the_bottom(editor_page):
+    page, _ = editor_page
+    save = page.locator(".save-bar input[name=_save]")
+    for position in ("top", "middle"):
+        if position == "middle":
+            page.locator("#prevention_tips-heading").scroll_into_view_if_needed()
+        box = save.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= DESKTOP["height"]
+    # A field scrolled to with the keyboard is not hidden behind the bar (WCAG 2.4.11).
+    page.locator("#id_review_due_on").focus()
+    field = page.locator("#id_review_due_on").bounding_box()
+    assert field["y"] + field["height"] <= save.bounding_box()["y"]
+
+
+def test_the_web_address_filled_from_a_long_title_ends_on_a_whole_word(editor_page):
+    page, _ = editor_page
+    page.goto(page.url.split("/admin/")[0] + reverse("admin:articles_article_add"))
+    title = (
+        "Night-time calf cramps in older adults: what causes them, what helps during a "
+        "cramp, how to prevent them and when to see a doctor about them"
+    )
+    page.locator("#id_title").fill(title)
+    page.locator("#id_title").press("End")  # a key, as typing ends, fills the address
+    page.locator("#id_summary").focus()
+    slug = page.locator("#id_slug").input_value()
+    assert 0 < len(slug) <= 100
+    words = title.lower().replace(":", "").replace(",", "").split()
+    assert slug.split("-")[-1] in words, slug
