@@ -397,12 +397,14 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
                 f"“{outcome.took_address_from}”; it now shows this article instead.",
                 messages.WARNING,
             )
-        problems = page_problems(article.pk)
+        # "Save and continue editing" shows them at the top of the page it returns to.
+        problems = [] if "_continue" in request.POST else page_problems(article.pk)
         if problems:
             self.message_user(
                 request,
                 format_html(
-                    "Saved, with {} to check before readers get this version:<ul>{}</ul>",
+                    "{}, with {} to check:<ul>{}</ul>",
+                    "Published" if "_publish" in request.POST else "Saved",
                     f"{len(problems)} thing{'s' if len(problems) > 1 else ''}",
                     format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
                 ),

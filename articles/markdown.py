@@ -38,7 +38,10 @@ def upload_size(src):
     width, _, height = size.partition("x")
     if extension not in UPLOAD_EXTENSIONS or len(unique) != 36:
         return None
-    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
+    # The upload view writes 1 to 5 ASCII digits; anything else is not its name.
+    if all(part.isascii() and part.isdigit() and len(part) <= 5 for part in (width, height)):
+        return int(width), int(height)
+    return None
 
 
 class _Images(markdown_lib.treeprocessors.Treeprocessor):
@@ -177,7 +180,15 @@ def _render(text):
         # Every link may leave the site, so none can reach back to it through window.opener.
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_only_presentation_role,
     )
+
+
+def _only_presentation_role(tag, attribute, value):
+    # "role" is allowed for the renderer's decorative images, and means nothing else.
+    if attribute == "role" and value != "presentation":
+        return None
+    return value
 
 
 # Control characters other than tab and line breaks: no reader sees them, and search uses

@@ -54,7 +54,7 @@ def test_the_page_opens_with_every_preview_drawn_and_none_of_markdownxs_script(
     assert "markdownx/js/markdownx" not in page
     assert "js/editor" in page
     lead_preview = render_markdown(seed_article.lead)
-    assert f'<div class="markdownx-preview">{lead_preview}' in page
+    assert f'aria-label="Preview">{lead_preview}' in page
     assert "Reading age about" in page
 
 
@@ -199,3 +199,35 @@ def test_the_web_address_error_is_in_plain_words(admin_client, article):
     assert refused.status_code == 200
     assert "Use only lower-case letters, numbers and hyphens" in refused.content.decode()
     assert "valid “slug”" not in refused.content.decode()
+
+
+def test_source_titles_in_a_claims_help_are_escaped(admin_client, article):
+    article.sources.update(title='<img src=x onerror="alert(1)">')
+
+    page = admin_client.get(change_url(article)).content.decode()
+
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+@pytest.mark.parametrize("numbers", ["¹, ³", "1²", "99999"])
+def test_numbers_that_are_not_plain_digits_get_a_form_error(admin_client, article, numbers):
+    page = admin_client.get(change_url(article))
+    data = change_form_data(page)
+    data[f"{inline_prefix(page, PreventionTip)}-0-backed_by"] = numbers
+
+    refused = admin_client.post(change_url(article), data)
+
+    assert refused.status_code == 200
+    assert "Write the sources' numbers" in refused.content.decode().replace("&#x27;", "'")
+
+
+def test_odd_image_sizes_in_a_name_render_without_a_size():
+    name = "0b7d2c1e-1111-4222-8333-944445555666"
+    for size in ("²x1", "1" * 5000 + "x1"):
+        html = render_markdown(f"![A calf](/media/uploads/{name}-{size}.jpg)")
+        assert "width=" not in html and 'alt="A calf"' in html
+
+
+def test_a_role_other_than_presentation_is_dropped():
+    assert "role" not in render_markdown('<img src="/x.png" alt="x" role="button">')

@@ -88,7 +88,7 @@ def hidden_parts(article):
     if article.quick_help_warning and not article.quick_help_steps():
         problems.append(
             "Readers do not see the “During a cramp” warning: the box shows only when at least "
-            "one relief technique is ticked “in the “During a cramp” box”."
+            "one relief technique has its “During a cramp” box ticked."
         )
     return problems
 
@@ -145,10 +145,16 @@ def care_card_problems(callouts):
 def claim_problems(article):
     """Claims readers cannot check: no source cited, or advice without an evidence label."""
     problems = []
+    existing = set(article.sources.values_list("pk", flat=True))
     for model in CLAIM_MODELS:
         kind = model._meta.verbose_name
-        for claim in model.objects.filter(article=article, source_ids=[]):
-            problems.append(f"The {kind} “{claim_name(claim)}” cites no source. Tick its sources.")
+        # No ids, or only ids of sources deleted since: readers see no source either way.
+        for claim in model.objects.filter(article=article):
+            if not existing & set(claim.source_ids):
+                problems.append(
+                    f"The {kind} “{claim_name(claim)}” cites no source. Write its sources' "
+                    "numbers under “sources (numbers)”, such as “2, 5”."
+                )
     for model in (ReliefTechnique, PreventionTip):
         kind = model._meta.verbose_name
         for claim in model.objects.filter(article=article, evidence=""):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles.models import Article, Review
 from articles.models.content import first_words
@@ -169,23 +169,28 @@ class SourceNumbersField(forms.CharField):
         return value
 
     def has_changed(self, initial, data):
+        # Against the stored ids of sources that still exist, as the box showed them.
+        existing = {source.pk for source in self.sources}
+        shown = sorted(pk for pk in initial or [] if pk in existing)
         try:
-            return sorted(source.pk for source in self.clean(data)) != sorted(initial or [])
+            return sorted(source.pk for source in self.clean(data)) != shown
         except forms.ValidationError:
             return True
 
     def clean(self, value):
         text = super().clean(value)
         words = text.replace(",", " ").split()
-        if not all(word.isdigit() for word in words):
+        # ASCII digits only: "¹" counts as a digit to isdigit() but not to int().
+        if not all(word.isascii() and word.isdigit() and len(word) <= 4 for word in words):
             raise forms.ValidationError(self.error_messages["not_numbers"], code="not_numbers")
         by_position = {source.position: source for source in self.sources}
         numbers = sorted({int(word) for word in words})
         unknown = [str(n) for n in numbers if n not in by_position]
         if unknown:
+            numbers = ", ".join(str(n) for n in sorted(by_position))
             known = (
-                f"Its sources are numbered 1 to {max(by_position)}; add a new one under "
-                "“Sources” and save it first."
+                f"Its sources are numbered {numbers}; add a new one under “Sources” and "
+                "save it first."
                 if by_position
                 else "Add its sources under “Sources” and save them first."
             )
@@ -203,9 +208,13 @@ NUMBERS_HELP = (
 
 
 def cited_help(sources, ids):
-    """What a claim's numbers stand for now, under its box."""
-    cited = [f"{source.position}. {source}" for source in sources if source.pk in set(ids)]
-    return "Now: " + "; ".join(cited) + "." if cited else NUMBERS_HELP
+    """What a claim's numbers stand for now, under its box (the admin shows help as HTML:
+    the titles editors typed are escaped here)."""
+    cited = [source for source in sources if source.pk in set(ids)]
+    if not cited:
+        return NUMBERS_HELP
+    listed = format_html_join("; ", "{}. {}", ((s.position, str(s)) for s in cited))
+    return format_html("Now: {}.", listed)
 
 
 class ClaimForm(PositionedForm):
@@ -272,6 +281,8 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         # The admin's date-and-time box is two inputs under one label: each gets its own.
         for name in ("publish_at", "unpublish_at"):
             field = self.fields.get(name)
+            if field is None:
+                continue
             widgets = getattr(field.widget, "widgets", ())
             for part, widget in zip(("date", "time"), widgets, strict=False):
                 widget.attrs["aria-label"] = f"{field.label.capitalize()}: {part}"

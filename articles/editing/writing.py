@@ -27,7 +27,8 @@ VAGUE_LINKS = {
 ACRONYMS = {
     "NHS", "GP", "GPS", "NICE", "CKS", "MHRA", "UK", "USA", "A&E", "BNF", "BMJ", "DVT", "PAD",
     "MS", "ALS", "MND", "ECG", "EMG", "PIF", "TICK", "WHO", "FDA", "NIH", "CKD", "RLS", "ID",
-    "OK", "AM", "PM", "PDF", "URL", "NHS111",
+    "OK", "AM", "PM", "PDF", "URL", "NHS111", "NSAID", "NSAIDS", "COVID", "SSRI", "SSRIS",
+    "COPD", "ADHD", "MRSA", "HRT", "BMI", "CT", "MRI",
 }  # fmt: skip
 BLOCKS = {"p", "li", "h3", "h4", "td", "th", "blockquote", "pre"}
 SENTENCE_ENDS = ".!?"

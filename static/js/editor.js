@@ -6,6 +6,10 @@
   "use strict";
 
   var PAUSE_MS = 600; // after the last key, before the preview is asked for
+  var SIGNED_OUT =
+    "You may have been signed out. Copy your text, sign in again in a new tab, then save.";
+  var PREVIEW_FAILED =
+    "The preview could not be updated just now. Your text is still here; saving checks it.";
   var timers = new WeakMap();
   var requests = new WeakMap();
 
@@ -57,9 +61,10 @@
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;
-        partsOf(box).preview.innerHTML =
-          '<p class="markdown-problem">The preview could not be updated. Your text is ' +
-          "safe; it will be checked again when you save.</p>";
+        var problem = document.createElement("p");
+        problem.className = "markdown-problem";
+        problem.textContent = error.message === "403" ? SIGNED_OUT : PREVIEW_FAILED;
+        partsOf(box).preview.replaceChildren(problem);
       });
   }
 
@@ -80,6 +85,7 @@
   var dialog = null;
   var target = null; // the box the image goes into, and where in it
   var uploaded = null; // the address of the image uploaded in this dialog
+  var uploading = null; // the upload under way, so a later one or a close can stop it
 
   function buildDialog() {
     dialog = document.createElement("dialog");
@@ -122,6 +128,7 @@
       insert();
     });
     dialog.addEventListener("close", function () {
+      stopUpload();
       if (target) target.returnFocus.focus();
     });
   }
@@ -134,7 +141,6 @@
   }
 
   function openDialog(box, returnFocus, file) {
-    if (!dialog) buildDialog();
     target = {
       box: box,
       start: box.selectionStart,
@@ -157,13 +163,21 @@
     }
   }
 
+  function stopUpload() {
+    if (uploading) uploading.abort();
+    uploading = null;
+  }
+
   function upload(file) {
     var status = dialog.querySelector(".insert-image-status");
+    stopUpload();
+    var controller = new AbortController();
+    uploading = controller;
     uploaded = null;
     showError("");
     status.textContent = "Uploading " + file.name + "…";
     var box = target.box;
-    post(box.dataset.markdownxUploadUrlsPath, { image: file })
+    post(box.dataset.markdownxUploadUrlsPath, { image: file }, controller.signal)
       .then(function (response) {
         return response.text().then(function (text) {
           var answer = null;
@@ -176,15 +190,21 @@
           throw new Error(
             (answer && answer.error) ||
               (response.status === 413 ? "This file is too large to upload." : "") ||
-              "The image could not be uploaded (error " + response.status + "). Try again."
+              (response.status === 403 ? SIGNED_OUT : "") ||
+              "The image could not be uploaded. Try again in a moment."
           );
         });
       })
       .then(function (url) {
+        if (uploading !== controller) return; // a later file, or the dialog closed
+        uploading = null;
         uploaded = url;
+        partsOf(target.box).message.textContent = "";
         status.textContent = "Uploaded " + file.name + ". Now give its alt text.";
       })
       .catch(function (error) {
+        if (error.name === "AbortError" || uploading !== controller) return;
+        uploading = null;
         status.textContent = "";
         showError(
           error instanceof TypeError
@@ -216,12 +236,20 @@
     // An image on a line of its own, so it is a paragraph of its own.
     var lead = before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "";
     var trail = after && !/^\n\n/.test(after) ? (/^\n/.test(after) ? "\n" : "\n\n") : "";
-    box.value = before + lead + code + trail + after;
+    var text = lead + code + trail;
+    // The dialog closes first: while it is open, nothing behind it takes focus or typing.
+    target.returnFocus = box;
+    dialog.close();
+    box.focus();
+    box.setSelectionRange(target.start, target.end);
+    // As typing does, so Undo takes the image out again; setRangeText where that is gone.
+    var typed = document.execCommand && document.execCommand("insertText", false, text);
+    if (!typed || box.value.indexOf(code) < 0) {
+      box.setRangeText(text, target.start, target.end, "end");
+    }
     var caret = (before + lead + code).length;
     box.setSelectionRange(caret, caret);
-    target.returnFocus = box;
     partsOf(box).message.textContent = "Image inserted.";
-    dialog.close();
     refreshPreview(box);
   }
 
@@ -236,17 +264,25 @@
   function firstFile(transfer) {
     return transfer && transfer.files && transfer.files.length ? transfer.files[0] : null;
   }
-  document.addEventListener("dragover", function (event) {
+  // A file dropped anywhere else would make the browser leave the page, unsaved edits and
+  // all: only a box or the dialog's file box takes it.
+  function carriesFiles(event) {
     var types = event.dataTransfer ? Array.prototype.slice.call(event.dataTransfer.types) : [];
-    if (isEditor(event.target) && types.indexOf("Files") >= 0) event.preventDefault();
+    return types.indexOf("Files") >= 0;
+  }
+  document.addEventListener("dragover", function (event) {
+    if (carriesFiles(event) && event.target.id !== "insert-image-file") event.preventDefault();
   });
   document.addEventListener("drop", function (event) {
-    var file = isEditor(event.target) && firstFile(event.dataTransfer);
-    if (!file) return;
+    if (!carriesFiles(event) || event.target.id === "insert-image-file") return;
     event.preventDefault();
-    openDialog(event.target, event.target, file);
+    var file = isEditor(event.target) && firstFile(event.dataTransfer);
+    if (file) openDialog(event.target, event.target, file);
   });
   document.addEventListener("paste", function (event) {
+    // Word and Excel put a picture of copied text beside the text: the text wins.
+    var types = event.clipboardData ? Array.prototype.slice.call(event.clipboardData.types) : [];
+    if (types.indexOf("text/plain") >= 0 || types.indexOf("text/html") >= 0) return;
     var file = isEditor(event.target) && firstFile(event.clipboardData);
     if (!file) return;
     event.preventDefault();
@@ -260,12 +296,15 @@
       note = document.createElement("div");
       note.id = "summary-count";
       note.className = "help";
-      note.setAttribute("aria-live", "polite");
       input.insertAdjacentElement("afterend", note);
+      var described = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
     }
     var length = input.value.length;
     note.textContent =
-      length + " characters" + (length < 50 ? ": write at least 50." : " (aim: 50 to 160).");
+      length +
+      " characters" +
+      (length < 50 ? ": write at least 50." : length >= 160 ? ": the most it can hold." : " (aim: 50 to 160).");
   }
 
   // Django fills the web address from the title, cut at 100 characters even mid-word;
@@ -274,6 +313,9 @@
     var title = document.getElementById("id_title");
     var slug = document.getElementById("id_slug");
     if (!title || !slug || typeof window.URLify !== "function") return;
+    // Only while Django fills it: never once the editor has typed their own.
+    var jq = window.django && window.django.jQuery;
+    if (jq && jq(slug).data("_changed")) return;
     var limit = parseInt(slug.getAttribute("maxlength"), 10) || 100;
     var full = window.URLify(title.value, 1000, false);
     if (slug.value && full.length > limit && full.indexOf(slug.value) === 0) {
@@ -285,6 +327,8 @@
   }
 
   function start() {
+    // Built now, so its status and alert areas exist before their first message.
+    if (document.querySelector(".markdown-editor")) buildDialog();
     document.querySelectorAll(".editor-tools").forEach(function (tools) {
       tools.hidden = false;
     });
@@ -294,7 +338,7 @@
         var open = button.dataset.open === "true";
         button
           .closest(".inline-group")
-          .querySelectorAll("details.part")
+          .querySelectorAll(".part-row:not(.empty-form) > details.part")
           .forEach(function (row) {
             row.open = open;
           });
@@ -308,8 +352,10 @@
       });
     }
     var title = document.getElementById("id_title");
-    if (title) {
-      ["keyup", "change", "focus"].forEach(function (name) {
+    var slug = document.getElementById("id_slug");
+    // Django fills the address only for a new one (empty as the page opens); so does this.
+    if (title && slug && !slug.value) {
+      ["keyup", "change"].forEach(function (name) {
         title.addEventListener(name, function () {
           setTimeout(trimSlug, 0); // after Django's own handler has filled the address
         });
@@ -322,6 +368,8 @@
     event.target.querySelectorAll(".editor-tools").forEach(function (tools) {
       tools.hidden = false;
     });
+    var row = event.target.querySelector("details.part");
+    if (row) row.open = true;
   });
 
   // The admin's two-box selector labels its search icons with aria-label on a plain span,
