@@ -24,6 +24,7 @@ from articles.editing.forms import (
     ReviewFormSet,
 )
 from articles.editing.widgets import MarkdownEditor
+from articles.feedback import admin as feedback_admin  # also registers the feedback's admin
 from articles.history.admin import ArticleHistoryAdmin
 from articles.models import (
     PART_MODELS,
@@ -177,6 +178,19 @@ class UnsourcedClaimsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReaderReportsFilter(admin.SimpleListFilter):
+    title = "reader reports"
+    parameter_name = "reports"
+
+    def lookups(self, request, model_admin):
+        return [("to_handle", "Has problem reports to handle")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_handle":
+            return queryset.filter(reports_to_handle__gt=0)
+        return queryset
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     title = "review"
     parameter_name = "review"
@@ -205,9 +219,12 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     # reversion's list, with a link to the review queue.
     change_list_template = "admin/articles/article/change_list.html"
     list_display = [
-        "title", "state", "unpublished_changes", "last_reviewed", "review_due", "updated_at",
+        "title", "state", "unpublished_changes", "last_reviewed", "review_due",
+        "reader_reports", "updated_at",
     ]  # fmt: skip
-    list_filter = [StageFilter, ReviewDueFilter, UnsourcedClaimsFilter, "updated_at"]
+    list_filter = [
+        StageFilter, ReviewDueFilter, ReaderReportsFilter, UnsourcedClaimsFilter, "updated_at",
+    ]  # fmt: skip
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     # The review-date annotation groups rows, and grouped queries ignore Meta.ordering.
@@ -253,7 +270,22 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         js = ["js/editor.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_review_dates()
+        return (
+            super()
+            .get_queryset(request)
+            .with_review_dates()
+            .annotate(reports_to_handle=feedback_admin.unhandled_reports_count())
+        )
+
+    @admin.display(description="reader reports to handle", ordering="reports_to_handle")
+    def reader_reports(self, article):
+        count = article.reports_to_handle
+        if not count:
+            return "—"
+        url = reverse("admin:articles_feedback_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}&amp;handled=no">{}</a>', url, article.pk, count
+        )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -419,6 +451,9 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         pk = _pk_or_none(object_id)
         checks = SimpleLazyObject(lambda: _checks_of(pk))
         context = {**(extra_context or {}), "content_checks": checks}
+        article = Article.objects.filter(pk=pk).first() if pk else None
+        if article is not None and request.user.has_perm("articles.view_feedback"):
+            context["reader_feedback"] = feedback_admin.since_last_review(article)
         return super().change_view(request, object_id, form_url, context)
 
     def delete_model(self, request, obj):

@@ -3,6 +3,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from articles import views
+from articles.feedback import views as feedback
 from articles.seo.feeds import LatestArticlesFeed
 
 app_name = "articles"
@@ -20,6 +21,9 @@ urlpatterns = [
         public(views.ArticleDetailView.as_view()),
         name="article_detail",
     ),
+    # Its own cache headers: the form and thanks are shared, what a POST gets is not.
+    path("articles/<slug:slug>/feedback/", feedback.feedback, name="feedback"),
+    path("articles/<slug:slug>/feedback/thanks/", feedback.thanks, name="feedback_thanks"),
     path(
         "articles/<slug:slug>/bedside-card/",
         public(views.BedsideCardView.as_view()),

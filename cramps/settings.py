@@ -214,7 +214,7 @@ AXES_ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "articles.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.accounts.addresses.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False  # failures are still logged; no banner on every start
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -282,3 +282,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SIGN_OFF_POLICY = os.environ.get("CRAMPS_SIGN_OFF", "clinical")
 if SIGN_OFF_POLICY not in ("clinical", "editors"):
     raise ImproperlyConfigured("CRAMPS_SIGN_OFF must be 'clinical' or 'editors'.")
+
+# Readers' feedback (articles.feedback): kept this many days, then deleted (two years by
+# default), and how many a reader's address may send per minute and per day.
+FEEDBACK_RETENTION_DAYS = int(os.environ.get("CRAMPS_FEEDBACK_RETENTION_DAYS", "730"))
+FEEDBACK_PER_MINUTE = 5
+FEEDBACK_PER_DAY = 30

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path
 
 from articles import health
 from articles.editing.views import StaffImageUploadView, StaffMarkdownifyView
@@ -9,22 +9,7 @@ from articles.seo.sitemaps import SITEMAPS
 from articles.urls import public
 from articles.views import robots_txt, serve_upload
 
-
-class UploadName:
-    """The names the upload view writes: a UUID, then the size (older uploads have none)."""
-
-    regex = (
-        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-[0-9]{1,5}x[0-9]{1,5})?"
-    )
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(UploadName, "upload")
+UPLOAD_NAME = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?:-[0-9]{1,5}x[0-9]{1,5})?"
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
@@ -61,8 +46,9 @@ if settings.SERVE_MEDIA:
     # Uploads are only ever JPEG or PNG files re-encoded by the upload view; nothing else
     # under media/ is served, so no file there can become a page.
     urlpatterns += [
-        path(
-            f"media/{settings.MARKDOWNX_MEDIA_PATH}<upload:name>.<ext>",
+        # A UUID, then the size the upload view writes (older uploads have none).
+        re_path(
+            rf"^media/{settings.MARKDOWNX_MEDIA_PATH}(?P<name>{UPLOAD_NAME})\.(?P<ext>jpg|png)$",
             serve_upload,
             name="upload",
         ),

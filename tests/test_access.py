@@ -34,7 +34,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from reversion.models import Version
 
-from articles.models import Article, Review, Synonym
+from articles.models import Article, Feedback, Review, Synonym
+from cramps.urls import UPLOAD_NAME
 from tests.accounts import signed_in
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
@@ -262,6 +263,32 @@ def model_admin(app, model, need, target, *, can_add=True):
     }
 
 
+def feedback_admin(target):
+    patterns = model_admin("articles", "feedback", ARTICLES, target, can_add=False)
+    only_superusers = admin_page(
+        ARTICLES,
+        get=lambda role: OK if role == SUPERUSER else FORBIDDEN,
+        post=lambda role: (
+            redirect(url("articles_feedback_changelist")) if role == SUPERUSER else FORBIDDEN
+        ),
+    )
+    listed = url("articles_feedback_changelist")
+    patterns[("admin/articles/feedback/", "admin:articles_feedback_changelist")] = lambda w: [
+        Case(
+            listed,
+            admin_page(
+                ARTICLES,
+                post=lambda role: redirect(listed, changes_nothing=role != SUPERUSER),
+            ),
+            bulk_delete(target(w)),
+        )
+    ]
+    patterns[
+        ("admin/articles/feedback/<path:object_id>/delete/", "admin:articles_feedback_delete")
+    ] = lambda w: [Case(url("articles_feedback_delete", target(w).pk), only_superusers, YES)]
+    return patterns
+
+
 MATRIX = {
     # The admin site's own pages.
     ("admin/two-step-sign-in/", "admin:two_factor"): lambda w: [
@@ -362,6 +389,9 @@ MATRIX = {
     ("admin/articles/synonym/readers-searches/", "admin:articles_synonym_searches"): lambda w: [
         Case(url("articles_synonym_searches"), admin_page(ARTICLES, post=NOT_ALLOWED))
     ],
+    # Readers' feedback: editors and reviewers read it and mark it handled; nobody adds it
+    # or changes what a reader wrote; only a superuser deletes one.
+    **feedback_admin(lambda w: w.feedback),
     # An enrolled authenticator's secret is never shown again, to anyone: after a lost
     # phone the device is deleted and a new one set up.
     ("admin/otp_totp/totpdevice/<int:pk>/config/", "admin:otp_totp_totpdevice_config"): (
@@ -534,6 +564,25 @@ MATRIX |= {
         Case(reverse("articles:bedside_card", args=[w.seed.slug]), READER),
         Case(reverse("articles:bedside_card", args=[w.draft.slug]), NO_PAGE),
     ],
+    # Feedback: the form and the thanks are reader pages; a reader's answer is kept.
+    ("articles/<slug:slug>/feedback/", "articles:feedback"): lambda w: [
+        Case(
+            reverse("articles:feedback", args=[w.seed.slug]),
+            same_for_everyone(
+                OK, redirect(reverse("articles:feedback_thanks", args=[w.seed.slug]))
+            ),
+            {"useful": "yes"},
+        ),
+        Case(
+            reverse("articles:feedback", args=[w.draft.slug]),
+            same_for_everyone(NOT_FOUND, NOT_FOUND),
+            {"useful": "yes"},
+        ),
+    ],
+    ("articles/<slug:slug>/feedback/thanks/", "articles:feedback_thanks"): lambda w: [
+        Case(reverse("articles:feedback_thanks", args=[w.seed.slug]), READER),
+        Case(reverse("articles:feedback_thanks", args=[w.draft.slug]), NO_PAGE),
+    ],
     ("search/", "articles:search"): lambda w: [
         Case(with_query(reverse("articles:search"), q="quinine"), READ_ONLY)
     ],
@@ -548,7 +597,9 @@ MATRIX |= {
 }
 if settings.SERVE_MEDIA:
     # Development only: uploaded images, served by Django; this one was never uploaded.
-    MATRIX[(f"media/{settings.MARKDOWNX_MEDIA_PATH}<uuid:name>.<ext>", "upload")] = lambda w: [
+    media = settings.MARKDOWNX_MEDIA_PATH
+    upload_route = rf"^media/{media}(?P<name>{UPLOAD_NAME})\.(?P<ext>jpg|png)$"
+    MATRIX[(upload_route, "upload")] = lambda w: [
         Case(
             reverse("upload", kwargs={"name": uuid4(), "ext": "png"}),
             same_for_everyone(NOT_FOUND, NOT_FOUND),
@@ -630,6 +681,9 @@ class World:
         versions = Version.objects.get_for_object(self.seed).order_by("pk")
         self.original = versions.first()
         self.compared = {"version_id1": self.original.pk, "version_id2": versions.last().pk}
+        self.feedback = Feedback.objects.create(
+            article=self.seed, kind=Feedback.Kind.PROBLEM, text="It does not say how long."
+        )
         self.draft = ArticleFactory(
             status=Article.Status.DRAFT, publish_at=None, title="Quinine trial notes",
             slug="quinine-trial-notes", lead="Unreleased words about quinine.",

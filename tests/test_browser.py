@@ -85,6 +85,8 @@ def reader_pages(slug):
         "404": "/no-such-page/",
         "diary": reverse("articles:diary"),
         "bedside card": reverse("articles:bedside_card", args=[slug]),
+        "feedback form": reverse("articles:feedback", args=[slug]) + "?answer=no",
+        "feedback thanks": reverse("articles:feedback_thanks", args=[slug]),
     }
 
 
@@ -119,7 +121,7 @@ def test_nothing_scrolls_sideways_on_a_320px_phone(open_page, launch_content, na
 FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
 
 
-@pytest.mark.parametrize("name", ["home", "article", "search", "diary"])
+@pytest.mark.parametrize("name", ["home", "article", "search", "diary", "feedback form"])
 def test_keyboard_reaches_everything_with_visible_focus(open_page, launch_content, name):
     page = open_page(reader_pages(launch_content[0].slug)[name])
     # Number every visible focusable element, to tell which ones Tab reached.
@@ -163,6 +165,33 @@ def test_skip_link_moves_focus_to_the_main_content(open_page, launch_content):
     page.keyboard.press("Enter")
 
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+def test_a_reader_says_no_and_reports_a_problem_with_the_keyboard_and_no_javascript(
+    open_page, launch_content, viewport
+):
+    from articles.models import Feedback
+
+    page = open_page(reader_pages(launch_content[0].slug)["article"], viewport, javascript=False)
+    page.get_by_role("button", name="No", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # (axe needs JavaScript: it checks this page in the test of every reader page.)
+    assert page.get_by_role("heading", level=1).inner_text() == "Report a problem with this page"
+
+    page.get_by_label("What was wrong or missing?").focus()
+    page.keyboard.type("It does not say whether cramps can wake children.")
+    page.keyboard.press("Tab")  # to Send
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your feedback"
+    assert page.context.cookies() == []
+    assert sorted(Feedback.objects.values_list("kind", "text")) == [
+        ("not_useful", ""),
+        ("problem", "It does not say whether cramps can wake children."),
+    ]
 
 
 def test_the_article_reads_in_full_without_javascript(open_page, launch_content):

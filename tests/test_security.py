@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from articles.middleware import client_ip
+from articles.accounts.addresses import client_ip
 from tests.constants import PROXIED_HTTPS
 
 pytestmark = pytest.mark.django_db

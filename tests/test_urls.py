@@ -20,6 +20,12 @@ ROUTES = [
         {"slug": "night-calf-cramps"},
         "/articles/night-calf-cramps/bedside-card/",
     ),
+    ("articles:feedback", {"slug": "night-calf-cramps"}, "/articles/night-calf-cramps/feedback/"),
+    (
+        "articles:feedback_thanks",
+        {"slug": "night-calf-cramps"},
+        "/articles/night-calf-cramps/feedback/thanks/",
+    ),
     ("markdownx_markdownify", {}, "/markdownx/markdownify/"),
     ("markdownx_upload", {}, "/markdownx/upload/"),
 ]

@@ -1,4 +1,5 @@
-"""The content model: articles and their parts (content), and their publications (publication)."""
+"""The content model: articles and their parts (content), their publications (publication),
+what search keeps (search) and what readers tell us (feedback)."""
 
 from articles.models.content import (
     CLAIM_MODELS,
@@ -21,12 +22,13 @@ from articles.models.content import (
     TimeStampedModel,
     validate_markdown,
 )
+from articles.models.feedback import Feedback
 from articles.models.publication import Publication, RenderedPage, WorkingCopy
 from articles.models.search import SearchCount, Synonym
 
 __all__ = [
     "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Article", "ArticlePart",
-    "Callout", "Cause", "CitesSources", "Evidence", "PreventionTip", "Publication",
+    "Callout", "Cause", "CitesSources", "Evidence", "Feedback", "PreventionTip", "Publication",
     "ReliefTechnique", "RenderedPage", "Review", "SearchCount", "Section", "SlugRedirect",
     "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy", "validate_markdown",
 ]  # fmt: skip

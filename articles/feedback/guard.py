@@ -1,0 +1,105 @@
+"""Who may send feedback: the rules a POST passes before anything in it is read or kept.
+
+The article page comes from the shared page cache, the same bytes for everyone, so its form
+carries no CSRF token and the site sets no cookie. In their place: the browser's own
+Origin and Sec-Fetch-Site headers refuse a form posted from another site, the shared cache
+counts each reader address's sends, a hidden box catches bots that fill in every field,
+and the body's declared size is checked first.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.accounts.addresses import client_ip
+from articles.models.feedback import TEXT_MAX_LENGTH
+
+# The hidden box: people never see it, simple bots fill it in.
+TRAP_FIELD = "leave_this_empty"
+# Four bytes a character at most in UTF-8, three times that form-encoded, and the other fields.
+MAX_BODY_BYTES = TEXT_MAX_LENGTH * 12 + 2_048
+
+
+@dataclass
+class Refusal:
+    status: int
+    title: str
+    explanation: str
+    retry_after: int = 0
+
+
+def refusal(request):
+    """Why this POST is refused, or None. Reads headers and the shared cache only; the
+    body is read only once this says yes (apart from the trap, checked last)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_BODY_BYTES + 1
+    if length > MAX_BODY_BYTES:
+        return Refusal(
+            413,
+            "Your message is too long",
+            f"Please keep it under {TEXT_MAX_LENGTH:,} characters and send it again.",
+        )
+    if not same_site(request):
+        return Refusal(
+            403,
+            "This form can only be sent from our own pages",
+            "Please open the page on this site and send your feedback from there.",
+        )
+    too_many = over_the_limit(client_ip(request))
+    if too_many:
+        return too_many
+    if request.POST.get(TRAP_FIELD):
+        return Refusal(
+            400,
+            "Your feedback was not sent",
+            "Something filled in a box that people never see, so we took it for an automatic "
+            "program. If you are a person, please go back and send it again.",
+        )
+    return None
+
+
+def same_site(request):
+    """Whether the browser says the form came from one of our own pages. A request with
+    neither header comes from no browser, so no reader's browser can be tricked into it."""
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        return origin == f"{request.scheme}://{request.get_host()}"
+    return True
+
+
+def over_the_limit(address):
+    """Counts this address's sends in the shared cache, per minute and per day. The key
+    is a keyed hash of the address, so not even the cache holds it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
+    now = timezone.now()
+    windows = [
+        (f"feedback:minute:{digest}:{now:%Y%m%d%H%M}", settings.FEEDBACK_PER_MINUTE, 60),
+        (f"feedback:day:{digest}:{now:%Y%m%d}", settings.FEEDBACK_PER_DAY, 24 * 3600),
+    ]
+    for key, limit, seconds in windows:
+        cache.add(key, 0, timeout=seconds)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the two calls: this is the first of a new one
+            cache.set(key, 1, timeout=seconds)
+            count = 1
+        if count > limit:
+            wait = "a minute" if seconds == 60 else "tomorrow"
+            return Refusal(
+                429,
+                "Thank you: we have had a lot of feedback from you",
+                f"Please try again {'in ' if seconds == 60 else ''}{wait}.",
+                retry_after=seconds,
+            )
+    return None
