@@ -8,7 +8,7 @@ PORT ?= 8000
 WITH_ENV := set -a && . ./.env && set +a &&
 
 .DEFAULT_GOAL := help
-.PHONY: help install run editor test test-postgres lint format check bench
+.PHONY: help install run editor test test-postgres lint format check bench measure-editor
 
 help: ## List the commands
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ format: install ## Format and fix style with ruff
 
 bench: install ## Load-test the article page against a static file with wrk (see README)
 	$(BIN)/python deploy/bench.py
+
+measure-editor: install ## The editors' change page in Chromium: requests, size, time to usable
+	$(BIN)/python deploy/change_page.py
 
 check: install ## Django's deployment checks with production-like settings
 	DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
