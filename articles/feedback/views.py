@@ -80,6 +80,7 @@ def form_page(request, article, form, status=200):
         "after_no": request.GET.get("answer") == "no",
         "trap_field": TRAP_FIELD,
         "page_title": f"Report a problem: {article.title}",
+        "page_description": f"Tell us what was wrong or missing on the page “{article.title}”.",
         "urgent": article.callouts.filter(level="urgent").first(),
     }
     return render(request, "articles/feedback_form.html", context, status=status)
@@ -88,7 +89,11 @@ def form_page(request, article, form, status=200):
 @require_safe
 def thanks(request, slug):
     article = live_article(slug)
-    context = {"article": article, "page_title": "Thank you"}
+    context = {
+        "article": article,
+        "page_title": "Thank you",
+        "page_description": "Thank you for telling us what you think of this page.",
+    }
     return shared(request, article, render(request, "articles/feedback_thanks.html", context))
 
 
@@ -104,6 +109,7 @@ def refused_page(request, article, refused, status=None):
         "article": article,
         "refusal": refused,
         "page_title": refused.title if refused else "This page only takes feedback",
+        "page_description": "Your feedback was not sent.",
     }
     response = render(
         request, "articles/feedback_refused.html", context, status=status or refused.status
