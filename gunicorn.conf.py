@@ -28,11 +28,3 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # No control socket in the home directory: HUP and TERM signals are enough here.
 control_socket_disable = True
-
-
-def post_worker_init(worker):
-    """Read textstat's pronunciation dictionary (1.6 s on this machine) before the worker
-    takes requests: otherwise the first editor each worker serves waits for it."""
-    from articles.editing.writing import reading_age
-
-    reading_age("Warm the reading age: this sentence has more than twelve words in it, at last.")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.feedback.views import forget_old
 from articles.models import Feedback, Review
 from tests.factories import ArticleFactory
+from tests.pages import warm
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,6 @@ def send(client, article, data, headers=SAME_SITE, **extra):
     return client.post(
         reverse("articles:feedback", args=[article.slug]), data, headers=headers, **extra
     )
-
-
-def warm(client, url):
-    for _ in range(3):
-        response = client.get(url)
-        if response["X-Cache"] == "HIT":
-            return response
-    raise AssertionError(f"{url} never came from the cache")
 
 
 def test_a_yes_is_kept_and_counted_on_the_articles_admin_page(client, admin_client, seed_article):

@@ -10,17 +10,9 @@ from articles.caching.pages import seconds_to_keep
 from articles.models import Article, Section
 from tests.admin_forms import change_form_data, inline_prefix, save_through_admin
 from tests.factories import ArticleFactory, ReliefTechniqueFactory
+from tests.pages import warm
 
 pytestmark = pytest.mark.django_db
-
-
-def warm(client, url):
-    """Fetch until the page is served from the cache; return that response."""
-    for _ in range(3):
-        response = client.get(url)
-        if response["X-Cache"] == "HIT":
-            return response
-    raise AssertionError(f"{url} never came from the cache")
 
 
 def test_reader_pages_are_served_from_the_cache(client, seed_article):
