@@ -449,11 +449,12 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Worked out as the page is drawn: for a published article, from its working copy.
         pk = _pk_or_none(object_id)
-        checks = SimpleLazyObject(lambda: _checks_of(pk))
-        context = {**(extra_context or {}), "content_checks": checks}
         article = Article.objects.filter(pk=pk).first() if pk else None
-        if article is not None and request.user.has_perm("articles.view_feedback"):
-            context["reader_feedback"] = feedback_admin.since_last_review(article)
+        context = {**(extra_context or {})}
+        if article is not None:
+            context["content_checks"] = SimpleLazyObject(lambda: page_problems(article.pk))
+            if request.user.has_perm("articles.view_feedback"):
+                context["reader_feedback"] = feedback_admin.since_last_review(article)
         return super().change_view(request, object_id, form_url, context)
 
     def delete_model(self, request, obj):
@@ -467,10 +468,6 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
 def _pk_or_none(object_id):
     return int(object_id) if str(object_id).isdigit() else None
-
-
-def _checks_of(pk):
-    return page_problems(pk) if pk and Article.objects.filter(pk=pk).exists() else []
 
 
 def is_change_form(request):
