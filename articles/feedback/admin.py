@@ -55,7 +55,8 @@ class HandleForm(forms.ModelForm):
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     form = HandleForm
-    list_display = ["received_on", "article", "kind", "what_they_wrote", "is_handled"]
+    # The words first: the article title is long and would push them off a laptop screen.
+    list_display = ["received_on", "kind", "what_they_wrote", "is_handled", "article"]
     list_filter = [HandledFilter, "kind", "received_on", "article"]
     list_select_related = ["article"]
     search_fields = ["text", "handled_note", "article__title"]
@@ -69,6 +70,9 @@ class FeedbackAdmin(admin.ModelAdmin):
         "handled_at",
     ]  # fmt: skip
     actions = ["export_csv"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # .reader-text keeps the reader's line breaks
 
     def has_add_permission(self, request):
         return False  # readers write feedback; nobody writes it for them
