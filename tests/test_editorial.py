@@ -1,11 +1,15 @@
+import runpy
+
 import pytest
 from django.urls import reverse
+from textstat.backend.utils import get_cmudict
 
 from articles.editing.checks import care_card_problems
 from articles.editing.writing import reading_age
 from articles.models import Callout
 from tests.admin_forms import change_form_data, inline_prefix
 from tests.factories import CalloutFactory
+from tests.servers import PROJECT
 
 PLAIN = (
     "Cramps hurt. They often come at night. Stretch your leg. Pull your toes up. "
@@ -25,6 +29,17 @@ def test_plain_words_read_younger_than_clinical_jargon():
 
 def test_very_short_text_has_no_reading_age():
     assert reading_age("Drink water.") is None
+
+
+def test_gunicorn_reads_the_pronunciation_dictionary_before_forking_workers():
+    """Workers are forked from the master with it, so no editor waits for it on a worker's
+    first change page: the reading age then finds it already read."""
+    config = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    get_cmudict.cache_clear()
+    config["on_starting"](server=None)
+    assert get_cmudict.cache_info().misses == 1
+    assert reading_age(HARD) > 14
+    assert get_cmudict.cache_info().misses == 1
 
 
 @pytest.mark.django_db
