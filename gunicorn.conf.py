@@ -36,6 +36,12 @@ def on_starting(server):
     with it loaded and shares its memory. Read in each worker instead, it cost the first
     change page each worker drew that long, or, read at worker start, took the CPU from
     readers while five workers read it at once."""
+    import gc
+
     import textstat
 
     textstat.flesch_kincaid_grade("The reading age reads this sentence once, before forking.")
+    # Its million small objects go to the collector's permanent generation: otherwise each
+    # worker's full collections walk them all (readers' pages slowed by a third) and, by
+    # writing to them, copy the shared memory into every worker.
+    gc.freeze()
