@@ -446,7 +446,7 @@ def test_a_new_row_shows_its_preview_and_reading_age_as_soon_as_it_is_written(ed
     assert new_row.get_by_role("button", name="Insert image").first.is_visible()
 
 
-def test_insert_image_works_with_the_keyboard_and_asks_for_alt_text(editor_page):
+def test_insert_image_works_with_the_keyboard_and_asks_for_alt_text(editor_page, settings):
     page, _ = editor_page
     lead = page.locator("#id_lead")
     before = lead.input_value()
@@ -458,6 +458,8 @@ def test_insert_image_works_with_the_keyboard_and_asks_for_alt_text(editor_page)
     dialog = page.get_by_role("dialog", name="Insert an image")
     assert dialog.is_visible()
     assert page.evaluate("document.activeElement.id") == "insert-image-file"
+    limit = f"{settings.MARKDOWNX_UPLOAD_MAX_SIZE // 1024 // 1024} MB"  # as the server says
+    assert dialog.get_by_label(f"Image file: JPEG or PNG, up to {limit}", exact=True).count() == 1
     dialog.locator("#insert-image-file").set_input_files(
         files=[
             {

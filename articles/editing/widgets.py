@@ -10,7 +10,7 @@ import math
 
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles.editing.views import preview_html
+from articles.editing.views import preview_html, upload_limit
 
 
 class MarkdownEditor(AdminMarkdownxWidget):
@@ -25,7 +25,11 @@ class MarkdownEditor(AdminMarkdownxWidget):
         # As tall as its text (about 90 characters a line), within reason: an empty caution
         # box takes three lines, not ten.
         lines = sum(max(1, math.ceil(len(line) / 90)) for line in (value or "").splitlines())
-        attrs = {**(attrs or {}), "rows": min(max(lines + 1, 3), 20)}
+        attrs = {
+            **(attrs or {}),
+            "rows": min(max(lines + 1, 3), 20),
+            "data-upload-limit": upload_limit(),  # for the Insert image dialog
+        }
         context = super().get_context(name, value, attrs)
         context["preview"] = preview_html(value or "")
         return context

@@ -94,7 +94,8 @@
     dialog.innerHTML =
       '<form method="dialog" novalidate>' +
       '<h2 id="insert-image-title">Insert an image</h2>' +
-      '<p><label for="insert-image-file">Image file: JPEG or PNG, up to 5 MB</label>' +
+      '<p><label for="insert-image-file">Image file: JPEG or PNG, up to ' +
+      '<span class="insert-image-limit"></span></label>' +
       '<input type="file" id="insert-image-file" accept="image/jpeg,image/png"></p>' +
       '<p class="insert-image-status" role="status"></p>' +
       '<p><label for="insert-image-alt">Alt text: what the image shows, for people who ' +
@@ -151,6 +152,7 @@
     dialog.querySelector("form").reset();
     dialog.querySelector("#insert-image-alt").disabled = false;
     dialog.querySelector(".insert-image-status").textContent = "";
+    dialog.querySelector(".insert-image-limit").textContent = box.dataset.uploadLimit;
     partsOf(box).message.textContent = "";
     showError("");
     dialog.showModal();
