@@ -6,7 +6,8 @@ the seed article's change page three times. Prints the median of: requests made 
 loading (and how many were Markdown previews), the page's HTML size, its height and number
 of form fields, and the time until it is usable: the latest of the DOM being ready, the
 last long task (50 ms or more of script or layout) and the last response, counted from
-the start of navigation.
+the start of navigation. Then the slowest of the warm-up loads, which meet workers that
+have drawn no page yet, as the first editors do after a deploy.
 
 A measurement for the issue notes and the README, not a test: figures depend on the machine.
 """
