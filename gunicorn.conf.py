@@ -33,15 +33,19 @@ control_socket_disable = True
 def on_starting(server):
     """Read textstat's pronunciation dictionary (0.7 s, 74 MB) once, in the master, before
     any worker exists: every worker, including those recycled by max_requests, is forked
-    with it loaded and shares its memory. Read in each worker instead, it cost the first
-    change page each worker drew that long, or, read at worker start, took the CPU from
-    readers while five workers read it at once."""
+    with it loaded. Read in each worker instead, it cost the first change page each worker
+    drew that long, or, read at worker start, took the CPU from readers while five workers
+    read it at once."""
     import gc
 
-    import textstat
+    try:
+        import textstat
 
-    textstat.flesch_kincaid_grade("The reading age reads this sentence once, before forking.")
-    # Its million small objects go to the collector's permanent generation: otherwise each
+        textstat.flesch_kincaid_grade("The reading age reads this sentence once, before forking.")
+    except Exception as error:  # an editors' aid must never keep the site from starting
+        if server is not None:
+            server.log.warning("Reading age: could not read textstat's dictionary: %r", error)
+    # Its 262,000 lists and dicts go to the collector's permanent generation: otherwise each
     # worker's full collections walk them all (readers' pages slowed by a third) and, by
-    # writing to them, copy the shared memory into every worker.
+    # writing to them, copy their shared memory into every worker.
     gc.freeze()
