@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.feedback.guard import TRAP_FIELD
 from articles.feedback.views import forget_old
 from articles.models import Feedback, Review
 from tests.factories import ArticleFactory
@@ -123,9 +124,11 @@ def test_over_long_text_gets_a_form_error_and_an_over_long_body_a_clear_page(cli
 
 
 def test_a_bot_that_fills_the_hidden_box_is_refused(client, seed_article):
-    response = send(
-        client, seed_article, {"text": "Great post!", "leave_this_empty": "http://spam"}
-    )
+    form_url = reverse("articles:feedback", args=[seed_article.slug])
+    for page in (seed_article.get_absolute_url(), form_url):  # both forms have the box
+        assert f'name="{TRAP_FIELD}"' in client.get(page).content.decode()
+
+    response = send(client, seed_article, {"text": "Great post!", TRAP_FIELD: "http://spam"})
 
     assert response.status_code == 400
     assert "automatic program" in response.content.decode()

@@ -18,7 +18,8 @@ from django.utils import timezone
 from articles.accounts.addresses import client_ip
 from articles.models.feedback import TEXT_MAX_LENGTH
 
-# The hidden box: people never see it, simple bots fill it in.
+# The hidden box (templates/includes/feedback_trap.html): people never see it, simple bots
+# fill it in.
 TRAP_FIELD = "leave_this_empty"
 # Four bytes a character at most in UTF-8, three times that form-encoded, and the other fields.
 MAX_BODY_BYTES = TEXT_MAX_LENGTH * 12 + 2_048
@@ -79,9 +80,8 @@ def same_site(request):
 def over_the_limit(address):
     """Counts this address's sends in the shared cache, per minute and per day. The key
     is a keyed hash of the address, so not even the cache holds it."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[
-        :32
-    ]
+    keyed = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
+    digest = keyed.hexdigest()[:32]
     now = timezone.now()
     windows = [
         (f"feedback:minute:{digest}:{now:%Y%m%d%H%M}", settings.FEEDBACK_PER_MINUTE, 60),

@@ -10,8 +10,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -19,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from articles.caching.tags import article_tag
-from articles.feedback.guard import TRAP_FIELD, refusal
+from articles.feedback.guard import refusal
 from articles.models import Article, Feedback, Publication
 from articles.models.feedback import TEXT_MAX_LENGTH
 
@@ -29,8 +28,7 @@ PRUNED_KEY = "feedback:pruned"
 class ProblemForm(forms.Form):
     text = forms.CharField(
         label="What was wrong or missing?",
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX_LENGTH}),
+        max_length=TEXT_MAX_LENGTH,  # the template draws the box, with its hint and error
         error_messages={
             "required": "Tell us what was wrong or missing, in a few words.",
             "max_length": f"Please keep it under {TEXT_MAX_LENGTH:,} characters.",
@@ -39,10 +37,7 @@ class ProblemForm(forms.Form):
 
 
 def live_article(slug):
-    article = Article.objects.published().filter(slug=slug).first()
-    if article is None:
-        raise Http404("No such page.")
-    return article
+    return get_object_or_404(Article.objects.published(), slug=slug)
 
 
 @csrf_exempt  # the page is cached and cookie-free: guard.refusal checks the POST instead
@@ -78,7 +73,7 @@ def form_page(request, article, form, status=200):
         "article": article,
         "form": form,
         "after_no": request.GET.get("answer") == "no",
-        "trap_field": TRAP_FIELD,
+        "text_max_length": f"{TEXT_MAX_LENGTH:,}",
         "page_title": f"Report a problem: {article.title}",
         "page_description": f"Tell us what was wrong or missing on the page “{article.title}”.",
         "urgent": article.callouts.filter(level="urgent").first(),
