@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseNotAllowed
@@ -20,8 +21,6 @@ from articles.editing.forms import (
     ClaimForm,
     PositionedForm,
     PositionedInlineFormSet,
-    ReviewForm,
-    ReviewFormSet,
 )
 from articles.editing.widgets import MarkdownEditor
 from articles.feedback import admin as feedback_admin  # also registers the feedback's admin
@@ -33,20 +32,18 @@ from articles.models import (
     Cause,
     PreventionTip,
     ReliefTechnique,
-    Review,
     Section,
     Source,
     Stage,
 )
+from articles.numbers import whole_number
 from articles.publishing import changes, signoff
-from articles.publishing.admin import SignOffAdmin, conflict_message
+from articles.publishing.admin import SignOffAdmin, may_save_and_publish
 from articles.querysets import review_due_date
 from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
 from articles.views import ArticlePreviewView
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": MarkdownEditor}}
-# Fields whose change readers see; publishing dates and bookkeeping are not content.
-CONTENT_FIELDS = {"title", "summary", "lead", "condition_name", "quick_help_warning"}
 
 
 class CauseFormSet(PositionedInlineFormSet):
@@ -111,20 +108,6 @@ class CalloutInline(ClaimInline):
     classes = []
     verbose_name = "care card"
     verbose_name_plural = "care cards (when to get help)"
-
-
-class ReviewInline(admin.StackedInline):
-    model = Review
-    form = ReviewForm
-    formset = ReviewFormSet
-    extra = 0
-    classes = ["collapse"]
-    fields = ["reviewed_on", "kind", "reviewer_name", "reviewer_role", "note"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.can_record_clinical = request.user.has_perm("articles.record_clinical_review")
-        return formset
 
 
 class SourceInline(PositionedInline, admin.TabularInline):
@@ -259,11 +242,9 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         ),
     ]
     # One inline per part type, in the order the types are declared (a new part type
-    # without an inline stops the admin from loading), then the reviews.
-    inlines = [
-        *(PART_INLINES[model] for model in PART_MODELS),
-        ReviewInline,
-    ]
+    # without an inline stops the admin from loading). Reviews are not edited here: an
+    # approval records one (articles.publishing.signoff).
+    inlines = [PART_INLINES[model] for model in PART_MODELS]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -316,25 +297,29 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     def view_on_site(self, article):
         # Readers cannot open a draft or scheduled article; editors get its preview.
-        if article.is_live():
-            return article.get_absolute_url()
-        return reverse("admin:articles_article_preview", args=[article.pk])
+        page = article.draft_of or article
+        if page.is_live():
+            return page.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[page.pk])
 
     def has_delete_permission(self, request, obj=None):
-        # A published article is taken down by unpublishing it, never lost by accident.
-        if obj is not None and obj.status == Article.Status.PUBLISHED:
+        # An article readers were ever given is taken down, never deleted: its
+        # publications are its record (the database protects them too).
+        page = obj and (obj.draft_of or obj)
+        if page and (page.status == Article.Status.PUBLISHED or page.publications.exists()):
             return False
         return super().has_delete_permission(request, obj)
 
     def delete_view(self, request, object_id, extra_context=None):
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        article = self.article_or_404(request, object_id)
-        if article.status == Article.Status.PUBLISHED:
+        article = self.page_or_404(request, object_id)
+        if not self.has_delete_permission(request, article):
             self.message_user(
                 request,
-                "A published article cannot be deleted. Set its status to Draft and save; "
-                "then you can delete it.",
+                "A published article cannot be deleted, nor one readers were ever given: its "
+                "publications are its record. Set its status to Draft and have that approved "
+                "to take it down.",
                 messages.ERROR,
             )
             return redirect("admin:articles_article_change", article.pk)
@@ -349,29 +334,21 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, object_id):
-        article = self.article_or_404(request, object_id)
-        if not self.has_view_or_change_permission(request, article):
+        page = self.page_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])  # the reader page only reads
-        # A published article's preview shows its working copy, if it has one.
-        try:
-            with self.working_copy_applied(article) as copy:
-                article.refresh_from_db()
-                changed = bool(copy and copy.revision_id)
-                banner = {
-                    "preview_state": article.publication_state()
-                    + (" (unpublished changes)" if changed else ""),
-                    "preview_is_live": article.is_live() and not changed,
-                    "preview_warnings": page_problems(article.pk),
-                }
-                response = ArticlePreviewView.as_view(extra_context=banner)(
-                    request, slug=article.slug
-                )
-                response.render()
-        except signoff.CopyConflict as conflict:
-            self.message_user(request, conflict_message(conflict), messages.ERROR)
-            return redirect("admin:articles_article_signoff", article.pk)
+        # The unpublished changes, if there are any; else what readers get.
+        changed = signoff.has_changes(page)
+        shown = signoff.draft_of(page) if changed else page
+        banner = {
+            "preview_state": page.publication_state()
+            + (" (unpublished changes)" if changed else ""),
+            "preview_is_live": page.is_live() and not changed,
+            "preview_warnings": page_problems(shown.pk),
+        }
+        response = ArticlePreviewView.as_view(extra_context=banner)(request, pk=shown.pk)
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
@@ -379,7 +356,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if signoff.may_publish(request.user):
+        if may_save_and_publish(request.user):
             return fieldsets
         # The public note goes with "Save and publish", which only those who may publish have.
         return [
@@ -392,43 +369,14 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.may_publish = signoff.may_publish(request.user)
-        # The status readers had: a restore rewrites the rows before the form is built.
-        form.status_before = getattr(request, "status_before", obj.status if obj else None)
+        form.may_publish = may_save_and_publish(request.user)
+        # What readers have: the page's status, and its own address.
+        form.page = obj.draft_of if obj is not None else None
         return form
-
-    def get_object(self, request, object_id, from_field=None):
-        article = super().get_object(request, object_id, from_field)
-        if article is not None and request.method == "POST" and is_change_form(request):
-            # A save holds the article's row from here until the admin's transaction ends,
-            # so the form's check for a newer save (edit_token) cannot be overtaken.
-            # The plain row: PostgreSQL refuses FOR UPDATE on the list's grouped query.
-            article = Article.objects.select_for_update().get(pk=article.pk)
-        return article
-
-    def save_model(self, request, obj, form, change):
-        # A restore from history records what readers had before it rewrote the rows.
-        if not hasattr(request, "article_before"):
-            request.article_before = changes.Before.of(obj.pk if change else None)
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        content_changed = bool(set(form.changed_data) & CONTENT_FIELDS) or any(
-            formset.has_changed() for formset in formsets
-        )
-        outcome = changes.article_changed(article, request.article_before, content_changed)
-        if outcome.kept_address:
-            old_url = reverse("articles:article_detail", args=[outcome.kept_address])
-            self.message_user(request, f"The old address {old_url} now sends readers here.")
-        if outcome.took_address_from:
-            self.message_user(
-                request,
-                f"{article.get_absolute_url()} used to send readers to "
-                f"“{outcome.took_address_from}”; it now shows this article instead.",
-                messages.WARNING,
-            )
         # "Save and continue editing" shows them at the top of the page it returns to.
         problems = [] if "_continue" in request.POST else page_problems(article.pk)
         if problems:
@@ -446,15 +394,20 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def content_problems(self, article):
         return page_problems(article.pk)
 
+    def reader_feedback(self, request, page):
+        if request.user.has_perm("articles.view_feedback"):
+            return feedback_admin.since_last_review(page)
+        return None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Worked out as the page is drawn: for a published article, from its working copy.
-        pk = _pk_or_none(object_id)
-        article = Article.objects.filter(pk=pk).first() if pk else None
+        page = Article.objects.filter(pk=whole_number(unquote(str(object_id)))).first()
         context = {**(extra_context or {})}
-        if article is not None:
-            context["content_checks"] = SimpleLazyObject(lambda: page_problems(article.pk))
-            if request.user.has_perm("articles.view_feedback"):
-                context["reader_feedback"] = feedback_admin.since_last_review(article)
+        if page is not None:
+            # Worked out as the form is drawn, from the draft the form edits.
+            context["content_checks"] = SimpleLazyObject(
+                lambda: page_problems((signoff.draft_of(page) or page).pk)
+            )
+            context["reader_feedback"] = self.reader_feedback(request, page)
         return super().change_view(request, object_id, form_url, context)
 
     def delete_model(self, request, obj):
@@ -464,12 +417,3 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         changes.article_deleted()
-
-
-def _pk_or_none(object_id):
-    return int(object_id) if str(object_id).isdigit() else None
-
-
-def is_change_form(request):
-    match = request.resolver_match
-    return match is not None and match.url_name == "articles_article_change"

@@ -6,6 +6,8 @@ import html
 import markdown as markdown_lib
 import nh3
 
+from articles.numbers import whole_number
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "hr", "i",
     "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
@@ -39,9 +41,8 @@ def upload_size(src):
     if extension not in UPLOAD_EXTENSIONS or len(unique) != 36:
         return None
     # The upload view writes 1 to 5 ASCII digits; anything else is not its name.
-    if all(part.isascii() and part.isdigit() and len(part) <= 5 for part in (width, height)):
-        return int(width), int(height)
-    return None
+    size = (whole_number(width, max_digits=5), whole_number(height, max_digits=5))
+    return None if None in size else size
 
 
 class _Images(markdown_lib.treeprocessors.Treeprocessor):

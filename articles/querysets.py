@@ -45,9 +45,10 @@ class Stage(models.TextChoices):
 
 def live_condition(alias, status, now):
     """The rule of ArticleQuerySet.published() as SQL on the article table under `alias`,
-    with its parameters, for the few queries written by hand (tests hold them to agree)."""
+    with its parameters, for the few queries written by hand (tests hold them to agree).
+    Raw queries skip the pages-only manager, so the rule names drafts itself."""
     sql = (
-        f"{alias}.status = %s AND {alias}.publish_at <= %s "
+        f"{alias}.draft_of_id IS NULL AND {alias}.status = %s AND {alias}.publish_at <= %s "
         f"AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > %s)"
     )
     return sql, [status, now, now]
@@ -150,6 +151,14 @@ class ArticleQuerySet(models.QuerySet):
             for model in self.model.claim_models()
         ]
         return self.filter(functools.reduce(operator.or_, unsourced))
+
+
+class PageManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Article pages only: an article's draft (its unpublished changes, a row of its own)
+    is never a page, so no reader query, list or index can show one by forgetting it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(draft_of__isnull=True)
 
 
 class PartQuerySet(models.QuerySet):

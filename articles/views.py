@@ -145,14 +145,14 @@ def until_it_changes(response, next_change):
 
 
 class ArticlePreviewView(ArticleDetailView):
-    """The reader page of any article, published or not, for the admin's preview: the same
-    view code, so whatever readers get, the preview shows. The admin checks rights and adds
-    the banner (extra_context) and the headers that keep it private."""
+    """The reader page of any article or draft, published or not, for the admin's preview:
+    the same view code, so whatever readers get, the preview shows. The admin checks rights
+    and adds the banner (extra_context) and the headers that keep it private."""
 
     stored_pages = False
 
     def get_queryset(self):
-        return Article.objects.with_parts()
+        return Article.rows.with_parts()
 
 
 class BedsideCardView(PageMetaMixin, ArticleDetailView):

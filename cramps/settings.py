@@ -282,6 +282,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SIGN_OFF_POLICY = os.environ.get("CRAMPS_SIGN_OFF", "clinical")
 if SIGN_OFF_POLICY not in ("clinical", "editors"):
     raise ImproperlyConfigured("CRAMPS_SIGN_OFF must be 'clinical' or 'editors'.")
+# Whether someone who may publish may approve changes they made themselves: by default not
+# under the clinical policy, where a second person checks every change readers get.
+SIGN_OFF_SELF_APPROVAL = env_bool("CRAMPS_SELF_APPROVAL", SIGN_OFF_POLICY == "editors")
 
 # Readers' feedback (articles.feedback): kept this many days, then deleted (two years by
 # default), and how many a reader's address may send per minute and per day.

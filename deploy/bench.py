@@ -227,8 +227,8 @@ def survival(env, count, sample=1_000, home_pages=50):
         for _ in range(3):  # start a generation, store, then read back from the cache
             cached = [path for path in pages if server.from_cache(path)]
         manage(env, "shell", "-c", (
-            "from articles.models import Article; from articles.publishing import signoff; "
-            "signoff.publish(Article.objects.get(slug='generated-00000'), None, 'bench')"
+            "from articles.models import Article; from articles.publishing import publish; "
+            "publish.record_launch(Article.objects.get(slug='generated-00000'))"
         ))  # fmt: skip
         still = [path for path in cached if server.from_cache(path)]
     finally:

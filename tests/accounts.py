@@ -6,7 +6,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from articles.accounts.signin import needs_second_factor
+from articles.accounts.roles import needs_second_factor
 from tests.constants import PROXIED_HTTPS
 
 

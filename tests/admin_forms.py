@@ -80,13 +80,13 @@ def sign_off_url(article):
     return reverse("admin:articles_article_signoff", args=[article.pk])
 
 
-def approve(client, article, page=None, note="", go_live_at=""):
+def approve(client, article, page=None, note="", go_live_at="", role="Consultant neurologist"):
     """Approve and publish the article's changes from its sign-off page: as loaded now, or
-    as shown on `page`, an earlier response of that page."""
+    as shown on `page`, an earlier response of that page. A clinician gives their `role`."""
     page = page or client.get(sign_off_url(article))
     reviewed = page.context["approve_form"]["reviewed"].value() if page.context else ""
     data = {
         "_approve": "Approve and publish", "note": note, "go_live_at": go_live_at,
-        "when": "later" if go_live_at else "now", "reviewed": reviewed,
+        "when": "later" if go_live_at else "now", "reviewed": reviewed, "reviewer_role": role,
     }  # fmt: skip
     return client.post(sign_off_url(article), data)

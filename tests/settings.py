@@ -21,3 +21,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The test client has no collected static files: let WhiteNoise serve from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Most tests set a page up by publishing their own edit ("Save and publish"); the tests of
+# sign-off itself run under the production default, where a second person approves
+# (CRAMPS_SELF_APPROVAL; tests/test_sign_off.py).
+SIGN_OFF_SELF_APPROVAL = True

@@ -313,7 +313,7 @@ def test_every_regular_expression_that_reads_text_stays_linear():
 
     def run_all():
         from articles.caching.pages import ACCEPTS_GZIP
-        from articles.history.diff import word_diff
+        from articles.publishing.diff import word_diff
         from articles.search.log import PRIVATE
         from articles.search.query import query_words
 

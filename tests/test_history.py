@@ -136,7 +136,7 @@ def test_comparing_needs_rights_on_articles(client, django_user_model, seed_arti
 
 
 def test_word_diff_marks_whole_words_in_context():
-    from articles.history.diff import word_diff
+    from articles.publishing.diff import word_diff
 
     html = str(word_diff("after instrumental studies.", "after scans and other tests."))
 
@@ -144,7 +144,7 @@ def test_word_diff_marks_whole_words_in_context():
 
 
 def test_word_diff_escapes_text():
-    from articles.history.diff import word_diff
+    from articles.publishing.diff import word_diff
 
     assert "<script>" not in str(word_diff("a", "<script>alert(1)</script>"))
 

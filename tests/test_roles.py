@@ -50,7 +50,7 @@ def test_editors_cannot_delete_a_published_article(editor, seed_article):
 
     response = editor.post(url, {"post": "yes"}, follow=True)
 
-    assert "A published article cannot be deleted. Set its status to Draft" in (
+    assert "A published article cannot be deleted, nor one readers were ever given" in (
         response.content.decode()
     )
     assert Article.objects.filter(pk=seed_article.pk).exists()

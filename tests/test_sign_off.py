@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Publication, Section, WorkingCopy
 from articles.search import search
-from tests.accounts import signed_in
+from tests.accounts import member_of, signed_in
 from tests.admin_forms import (
     approve,
     article_versions,
@@ -62,19 +62,15 @@ def test_an_editors_save_keeps_readers_on_the_live_version(client, editor, seed_
     assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.EDITING
 
 
-def test_the_working_copy_compares_word_by_word_with_the_live_version(
-    editor, clinical_reviewer, seed_article
-):
-    save_through_admin(
-        clinical_reviewer, seed_article
-    )  # published: a revision of the live version
+def test_the_sign_off_page_shows_the_changes_word_by_word(editor, clinical_reviewer, seed_article):
     edit(editor, seed_article)
 
     page = editor.get(change_url(seed_article)).content.decode()
-    link = next(part.split('"')[0] for part in page.split('href="') if "/compare/" in part)
-    diff = editor.get(link.replace("&amp;", "&")).content.decode()
+    assert f'{sign_off_url(seed_article)}#changes"' in page
+    sign_off = clinical_reviewer.get(sign_off_url(seed_article)).content.decode()
+    changes = sign_off[sign_off.index('id="changes"') :]
 
-    assert "<ins>" in diff and "Wombats" in diff
+    assert "<ins>" in changes and "Wombats" in changes
 
 
 def test_submit_send_back_fix_and_approve(client, editor, clinical_reviewer, seed_article):
@@ -155,17 +151,20 @@ def test_restoring_a_revision_makes_a_working_copy(
     assert NEW_TEXT in reader_page(client, seed_article)
 
     url = reverse("admin:articles_article_revision", args=[seed_article.pk, first.pk])
-    page = editor.get(url)
-    assert editor.post(url, change_form_data(page, publish=False)).status_code == 302
+    assert editor.get(url).status_code == 200
+    assert editor.post(url).status_code == 302
 
     assert NEW_TEXT in reader_page(client, seed_article)  # readers keep what was approved
-    assert WorkingCopy.objects.get(article=seed_article).revision_id
+    assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.EDITING
+    draft = Article.rows.get(draft_of=seed_article)
+    assert NEW_TEXT not in draft.sections.values_list("body", flat=True)
 
 
 def test_when_editors_may_publish_their_save_and_publish_is_recorded(
-    client, editor, seed_article, settings
+    client, seed_article, settings
 ):
     settings.SIGN_OFF_POLICY = "editors"
+    editor = member_of("Editors")  # who may publish signs in in two steps
 
     assert edit(editor, seed_article, publish=True).status_code == 302
 
@@ -301,7 +300,7 @@ def test_nothing_to_submit_is_refused(editor, seed_article):
 
 def test_an_approval_for_later_says_when_readers_will_see_it(editor, clinical_reviewer, db):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, title="Later one")
-    editor.post(sign_off_url(draft), {"_submit": "1"})
+    edit(editor, draft, _submit="1")
     go_live = timezone.localtime() + datetime.timedelta(days=1)
 
     approve(clinical_reviewer, draft, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
@@ -310,24 +309,21 @@ def test_an_approval_for_later_says_when_readers_will_see_it(editor, clinical_re
     assert "Approved, not live yet" in page and "Live version" not in page
 
 
-def test_restoring_a_revision_never_publishes_a_draft_nor_takes_another_articles_rows(
-    client, editor, clinical_reviewer, seed_article
+def test_restoring_a_published_version_never_publishes_a_taken_down_article(
+    client, editor, seed_article
 ):
-    # A working copy of the live article, then the article taken down to a draft.
+    # A version saved while it was published, then the article taken down.
     edit(editor, seed_article)
-    copy_revision = WorkingCopy.objects.get(article=seed_article).revision
+    [saved, *_] = article_versions(seed_article)
     Article.objects.filter(pk=seed_article.pk).update(status=Article.Status.DRAFT)
-    [copy_version] = copy_revision.version_set.filter(object_id=str(seed_article.pk))[:1]
-    url = reverse("admin:articles_article_revision", args=[seed_article.pk, copy_version.pk])
+    url = reverse("admin:articles_article_revision", args=[seed_article.pk, saved.pk])
 
-    page = editor.get(url)
-    refused = editor.post(url, change_form_data(page, publish=False))
+    assert editor.post(url).status_code == 302
 
-    assert refused.status_code == 200
-    assert "A clinical reviewer approves an article" in refused.content.decode()
     assert client.get(f"/articles/{SEED_SLUG}/").status_code == 404
-    # A version of a part (of any article) is not a revision of the article.
-    part = copy_revision.version_set.exclude(object_id=str(seed_article.pk)).first()
+    assert not Publication.objects.filter(article=seed_article, published_by__isnull=False)
+    # A version of a part (of any article) is not a version of the article.
+    part = saved.revision.version_set.exclude(object_id=str(seed_article.pk)).first()
     url = reverse("admin:articles_article_revision", args=[seed_article.pk, part.pk])
     assert editor.get(url).status_code == 404
 
@@ -354,15 +350,19 @@ def test_a_part_added_in_a_working_copy_never_overwrites_another_articles_part(
     assert seed_article.sections.filter(heading="A section only in the copy").exists()
 
 
-def test_changes_that_can_no_longer_apply_can_be_discarded(
-    editor, clinical_reviewer, seed_article
+def test_changes_to_an_address_taken_since_are_refused_and_can_be_discarded(
+    client, editor, clinical_reviewer, seed_article
 ):
-    edit(editor, seed_article, slug="taken-later")
-    ArticleFactory(slug="taken-later")  # another article takes the address meanwhile
+    edit(editor, seed_article, slug="taken-later", _submit="1")
+    other = ArticleFactory(slug="taken-later")  # another article takes the address meanwhile
 
-    response = editor.get(change_url(seed_article))
-    assert response.status_code == 302 and response["Location"] == sign_off_url(seed_article)
+    refused = approve(clinical_reviewer, seed_article)
 
+    assert refused.status_code == 200
+    assert "Nothing was published: /articles/taken-later/ is the address of" in (
+        refused.content.decode()
+    )
+    assert client.get("/articles/taken-later/").content.decode().count(other.title)
     assert editor.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
     assert not WorkingCopy.objects.filter(article=seed_article).exists()
     assert editor.get(change_url(seed_article)).status_code == 200

@@ -18,11 +18,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 CODE_HELP = "The six-digit code from your authenticator app, if you have set one up."
 
 
-def needs_second_factor(user):
-    """People who can change users or sign off medical content must use two-step sign-in."""
-    return user.is_superuser or user.has_perm("articles.record_clinical_review")
-
-
 def confirmed_device(user):
     return next(devices_for_user(user, confirmed=True), None)
 

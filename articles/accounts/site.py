@@ -15,13 +15,8 @@ from django.urls import path
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 
-from articles.accounts.signin import (
-    CodeForm,
-    SignInForm,
-    confirmed_device,
-    needs_second_factor,
-    unconfirmed_device,
-)
+from articles.accounts.roles import needs_second_factor
+from articles.accounts.signin import CodeForm, SignInForm, confirmed_device, unconfirmed_device
 
 # Pages an unverified person who needs two-step sign-in may still open.
 OPEN_BEFORE_SECOND_STEP = {"two_factor", "logout"}

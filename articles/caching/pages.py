@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from articles.caching.generation import GENERATION_KEY, current_tag_versions, tag_versions
 from articles.caching.tags import LIST_TAGS, LISTING, articles_in
 from articles.models import Article
+from articles.numbers import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,7 @@ def is_stored_variant(request):
     return (
         list(request.GET) == [parameter]
         and len(numbers) == 1
-        and numbers[0].isascii()
-        and numbers[0].isdigit()
+        and whole_number(numbers[0]) is not None
         and not numbers[0].startswith("0")
     )
 

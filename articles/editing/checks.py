@@ -22,9 +22,8 @@ SUMMARY_LENGTH = (50, 160)
 
 
 def page_problems(article_pk):
-    """Everything worth a second look in the article as its rows hold it now (inside a
-    working copy's block, the copy)."""
-    article = Article.objects.get(pk=article_pk)
+    """Everything worth a second look in an article or a draft, as its rows hold it now."""
+    article = Article.rows.get(pk=article_pk)
     return [
         *summary_problems(article),
         *hidden_parts(article),

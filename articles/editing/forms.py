@@ -1,4 +1,4 @@
-"""Admin forms: ordered inlines, publishing, concurrent edits and review rights."""
+"""Admin forms: ordered inlines, publishing, and concurrent edits."""
 
 import uuid
 
@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles.models import Article, Review
+from articles.models import Article
 from articles.models.content import first_words
+from articles.numbers import whole_number
 from articles.publishing.changes import go_live_time
 from articles.querysets import MAX_POSITION
 
@@ -180,11 +181,11 @@ class SourceNumbersField(forms.CharField):
     def clean(self, value):
         text = super().clean(value)
         words = text.replace(",", " ").split()
-        # ASCII digits only: "¹" counts as a digit to isdigit() but not to int().
-        if not all(word.isascii() and word.isdigit() and len(word) <= 4 for word in words):
+        read = [whole_number(word, max_digits=4) for word in words]
+        if None in read:
             raise forms.ValidationError(self.error_messages["not_numbers"], code="not_numbers")
         by_position = {source.position: source for source in self.sources}
-        numbers = sorted({int(word) for word in words})
+        numbers = sorted(set(read))
         unknown = [str(n) for n in numbers if n not in by_position]
         if unknown:
             numbers = ", ".join(str(n) for n in sorted(by_position))
@@ -249,10 +250,10 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
             "as “Added advice on statins”."
         ),
     )
-    # Set by the admin: the user's rights (articles.publishing.signoff.may_publish), and the
-    # article's status before this request changed anything.
+    # Set by the admin: the user's rights (articles.accounts.roles.may_publish), and the page
+    # this form's draft belongs to (None for a new article).
     may_publish = False
-    status_before = None
+    page = None
     revision_comment = forms.CharField(
         required=False,
         max_length=200,
@@ -290,12 +291,14 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         publishing = cleaned.get("status") == Article.Status.PUBLISHED
-        if publishing and not self.may_publish and self.status_before != Article.Status.PUBLISHED:
+        page_status = self.page.status if self.page else None
+        if publishing and not self.may_publish and page_status != Article.Status.PUBLISHED:
             self.add_error(
                 "status",
                 "A clinical reviewer approves an article before readers see it. Keep it as "
                 "a draft, save, and submit it for clinical review.",
             )
+        self._refuse_what_another_page_has(cleaned)
         cleaned["publish_at"] = go_live_time(cleaned.get("status"), cleaned.get("publish_at"))
         publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
         if publish_at and unpublish_at and unpublish_at <= publish_at:
@@ -303,6 +306,19 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         if self.instance.pk:
             self._refuse_a_stale_save(cleaned.get("loaded_edit_token"))
         return cleaned
+
+    def _refuse_what_another_page_has(self, cleaned):
+        # A draft only proposes its address and the home page's box (the database checks
+        # pages only); say so now rather than when it is approved.
+        others = Article.objects.exclude(pk=self.page.pk) if self.page else Article.objects
+        slug = cleaned.get("slug")
+        if slug and others.filter(slug=slug).exists():
+            self.add_error("slug", "Another article already has this web address.")
+        if cleaned.get("is_home_help") and others.filter(is_home_help=True).exists():
+            self.add_error(
+                "is_home_help",
+                "Another article already shows its box on the home page. Untick it there first.",
+            )
 
     def _refuse_a_stale_save(self, edit_token):
         # The admin loaded the instance under a row lock (ArticleAdmin.get_object), so its
@@ -313,7 +329,7 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         last = (
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Article),
-                object_id=str(self.instance.pk),
+                object_id=str(self.page.pk if self.page else self.instance.pk),
             )
             .select_related("user")
             .first()
@@ -331,7 +347,10 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
                 "their changes into yours, then save again: that save replaces their version.",
                 who=who,
                 when=when,
-                url=reverse("admin:articles_article_change", args=[self.instance.pk]),
+                url=reverse(
+                    "admin:articles_article_change",
+                    args=[self.page.pk if self.page else self.instance.pk],
+                ),
             ),
             code="stale",
         )
@@ -339,30 +358,3 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     def save(self, commit=True):
         self.instance.edit_token = uuid.uuid4()
         return super().save(commit)
-
-
-class ReviewForm(OneKindOfLineBreak, forms.ModelForm):
-    pass
-
-
-class ReviewFormSet(BaseInlineFormSet):
-    """Only clinical reviewers may record, change or remove a clinical review."""
-
-    can_record_clinical = False
-
-    def clean(self):
-        super().clean()
-        if self.can_record_clinical:
-            return
-        for form in self.forms:
-            if not getattr(form, "cleaned_data", None):
-                continue
-            was_clinical = form.instance.pk and form.initial.get("kind") == Review.Kind.CLINICAL
-            is_clinical = form.cleaned_data.get("kind") == Review.Kind.CLINICAL
-            deleting = is_deleted(self, form)
-            if (is_clinical or was_clinical) and (form.has_changed() or deleting):
-                form.add_error(
-                    None,
-                    "Only members of the Clinical reviewers group can record, change or "
-                    "remove a clinical review.",
-                )

@@ -18,7 +18,7 @@ from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
-from articles.accounts.signin import needs_second_factor
+from articles.accounts.roles import needs_second_factor
 from articles.editing.writing import notes_html
 from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
 

@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
@@ -19,6 +20,7 @@ from articles.markdown import (
 from articles.querysets import (
     MAX_POSITION,
     ArticleQuerySet,
+    PageManager,
     PartQuerySet,
     Stage,
     review_due_date,
@@ -102,7 +104,12 @@ class TimeStampedModel(models.Model):
 
 
 class Article(TimeStampedModel):
-    """A patient-information page, with its sections, lists and care cards."""
+    """A patient-information page, with its sections, lists and care cards.
+
+    A row with `draft_of` set is not a page but the unpublished changes to one: its draft,
+    with parts of its own, edited in the admin. Only articles.publishing.publish writes a
+    page's rows, from a draft or a stored version (see articles.publishing.drafts).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft: only editors can see it"
@@ -188,11 +195,15 @@ class Article(TimeStampedModel):
         blank=True,
         help_text="Other articles a reader of this one may need; the link goes both ways.",
     )
+    draft_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="draft",
+        editable=False,
+    )  # fmt: skip
     # When the words readers see last changed (a review counts): the sitemap's lastmod and
     # the page's dateModified. Unlike updated_at, a save that changes nothing leaves it.
     content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # The search index: plain text of the whole article and, on PostgreSQL, its weighted
-    # tsvector (GIN-indexed). Rebuilt by articles.search.reindex() after every edit.
+    # tsvector (GIN-indexed), kept by the write path (articles.publishing.changes).
     search_document = models.TextField(blank=True, editable=False)
     search_headings = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
@@ -206,14 +217,29 @@ class Article(TimeStampedModel):
     # rows, or a related article's): a RenderedPage made under another token is stale.
     pages_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    # Pages only, the default everywhere (the admin, related articles, dumps); `rows` also
+    # has drafts, for the code that edits and publishes them.
+    objects = PageManager()
+    rows = ArticleQuerySet.as_manager()
+    # The fields a draft carries for its page and publishing copies: what the editor
+    # decides. Bookkeeping (tokens, search, notes, times) belongs to each row.
+    EDITED_FIELDS = (
+        "title", "slug", "summary", "lead", "status", "publish_at", "unpublish_at",
+        "review_due_on", "condition_name", "quick_help_warning", "is_home_help",
+    )  # fmt: skip
     # How many "What changed" notes the page shows.
     CHANGE_NOTES_SHOWN = 3
 
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="article_unique_slug"),
+            # Addresses and the home page's box belong to pages; a draft only proposes them.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(draft_of__isnull=True),
+                name="article_unique_slug",
+                violation_error_message="Another article already has this web address.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published"]),
                 name="article_status_valid",
@@ -224,7 +250,7 @@ class Article(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["is_home_help"],
-                condition=models.Q(is_home_help=True),
+                condition=models.Q(is_home_help=True, draft_of__isnull=True),
                 name="article_one_home_help",
                 violation_error_message=(
                     "Another article already shows its box on the home page. Untick it "
@@ -387,6 +413,10 @@ class ArticlePart(TimeStampedModel):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     position = position_field()
+    # The same part in every version of the article (its page, its draft, stored
+    # versions): publishing updates the page's row of each key, and comparing two versions
+    # can tell a moved or changed part from a new one.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     # The fields whose words readers see on the page, and search indexes; of those, the
     # ones that name what the part is about, which search weighs like headings.
     searchable_fields = ()
@@ -444,6 +474,7 @@ class Section(ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "position"], name="section_unique_position"
             ),
+            models.UniqueConstraint(fields=["article", "key"], name="section_unique_key"),
         ]
 
     def __str__(self):
@@ -485,6 +516,7 @@ class Cause(CitesSources, ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "group", "position"], name="cause_unique_position"
             ),
+            models.UniqueConstraint(fields=["article", "key"], name="cause_unique_key"),
         ]
 
     def __str__(self):
@@ -529,6 +561,7 @@ class ReliefTechnique(CitesSources, ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "position"], name="relief_technique_unique_position"
             ),
+            models.UniqueConstraint(fields=["article", "key"], name="relief_technique_unique_key"),
         ]
 
     def __str__(self):
@@ -561,6 +594,7 @@ class PreventionTip(CitesSources, ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "position"], name="prevention_tip_unique_position"
             ),
+            models.UniqueConstraint(fields=["article", "key"], name="prevention_tip_unique_key"),
         ]
 
     def __str__(self):
@@ -629,6 +663,7 @@ class Callout(CitesSources, ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "position"], name="callout_unique_position"
             ),
+            models.UniqueConstraint(fields=["article", "key"], name="callout_unique_key"),
         ]
 
     def __str__(self):
@@ -664,6 +699,11 @@ class Review(TimeStampedModel):
         max_length=120, blank=True, help_text="Their role, such as “Consultant neurologist”."
     )
     note = models.TextField(blank=True, max_length=2000, help_text="What was checked or changed.")
+    # Who approved the version this review is of, when an approval recorded it.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
 
     class Meta:
         ordering = ["article", "-reviewed_on", "-id"]
@@ -694,6 +734,7 @@ class Source(ArticlePart):
         ordering = ["article", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="source_unique_position"),
+            models.UniqueConstraint(fields=["article", "key"], name="source_unique_key"),
         ]
 
     def __str__(self):

@@ -1,8 +1,9 @@
-"""What readers were given and when: publications, and changes waiting for sign-off.
+"""What readers were given and when: publications, and where changes stand in sign-off.
 
-A published article's rows are its live version. An editor's save of it is kept as a
-revision (django-reversion) that readers do not see, its working copy, until someone who
-may publish approves it; every publication is recorded with its revision, who and when.
+An article's page rows are its live version; its changes wait in its draft (an article row
+of its own, Article.draft) until someone who may publish approves them. Every publication
+is recorded with the version readers got (a django-reversion revision), who approved it,
+when, and the review that approval was.
 """
 
 from django.conf import settings
@@ -13,11 +14,8 @@ from articles.models.content import Article
 
 
 class WorkingCopy(models.Model):
-    """Changes to an article that readers do not see yet, and where they stand in sign-off.
-
-    For a published article the changes are a revision; a draft's rows are its working
-    copy, so a draft's entry only tracks sign-off.
-    """
+    """Where an article's unpublished changes (its draft's rows) stand in sign-off, and who
+    made them. There is one while the draft holds changes an editor saved."""
 
     class State(models.TextChoices):
         EDITING = "editing", "Being edited"
@@ -26,9 +24,6 @@ class WorkingCopy(models.Model):
         SCHEDULED = "scheduled", "Approved, waiting for its go-live time"
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="working_copy")
-    revision = models.ForeignKey(
-        "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.EDITING)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
@@ -45,6 +40,8 @@ class WorkingCopy(models.Model):
         related_name="+",
     )  # fmt: skip
     sent_back_at = models.DateTimeField(null=True, blank=True)
+    # Everyone who saved these changes: approving them is approving one's own work.
+    edited_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         verbose_name = "working copy"
@@ -75,11 +72,17 @@ class Publication(models.Model):
     """One version of an article given to readers: which, who approved it, and when.
 
     An approved change to a live article may wait for a set time (published_at) with
-    went_live_at empty; the first request after that time puts it live (see
-    articles.publishing.schedule), so nothing has to run at that moment.
+    went_live_at empty, holding the approved version in `revision`; the first request after
+    that time, or the publish_scheduled command, puts it live (articles.publishing.schedule).
+    Kept for as long as the article: an article with publications cannot be deleted.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="publications")
+    class ReviewKind(models.TextChoices):
+        NONE = "", "None recorded"
+        EDITORIAL = "editorial", "Editorial review"
+        CLINICAL = "clinical", "Clinical review"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
     revision = models.ForeignKey(
         "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -91,6 +94,15 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )  # fmt: skip
+    approved_at = models.DateTimeField(default=timezone.now)
+    # The draft's edit token that was approved, while a scheduled change waits: a draft
+    # edited since then holds changes no one approved, and stays after this goes live.
+    approved_token = models.UUIDField(null=True, blank=True)
+    # The review this approval was, recorded on the article when it goes live.
+    review_kind = models.CharField(
+        max_length=20, blank=True, choices=ReviewKind.choices, default=ReviewKind.NONE
+    )
+    reviewer_role = models.CharField(max_length=120, blank=True)
     note = models.CharField(
         "what changed, for readers",
         max_length=200,

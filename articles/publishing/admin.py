@@ -1,7 +1,6 @@
-"""Sign-off in the admin: working copies of published articles, the review queue, and the
-approve and send-back steps. Mixed into ArticleAdmin."""
-
-from contextlib import contextmanager
+"""Sign-off in the admin: the change page edits the article's draft, never its page; the
+sign-off page shows a reviewer the whole difference from the live version and approves
+exactly what it showed. Mixed into ArticleAdmin."""
 
 from django import forms
 from django.conf import settings
@@ -10,21 +9,32 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from reversion.models import Version
 
-from articles.models import Article, Publication, Stage, WorkingCopy
-from articles.publishing import changes, signoff
+from articles.accounts.roles import is_clinician, may_approve_own_changes, needs_clinical_approval
+from articles.models import Article, Publication, Review, Stage, WorkingCopy
+from articles.numbers import whole_number
+from articles.publishing import signoff
+from articles.publishing.compare import compare
+from articles.publishing.drafts import Snapshot, open_draft, page_versions, start_article
+from articles.publishing.publish import AddressTaken, lock
 
 NOTE_HELP = "Optional, shown on the page: a short public note such as “Added advice on statins”."
 
 
 class ApproveForm(forms.Form):
     reviewed = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # Asked of clinicians only (see __init__): readers are told who reviewed a page by role.
+    reviewer_role = forms.CharField(
+        label="Your role, shown to readers",
+        max_length=120,
+        help_text="Such as “GP” or “Consultant neurologist”. Readers see “Reviewed by "
+        "(your name), (your role)”.",
+    )
     # A box of its own lines: Enter in it adds a line, never approves.
     note = forms.CharField(
         label="What changed, for readers",
@@ -47,6 +57,11 @@ class ApproveForm(forms.Form):
         "seeing the live version, if there is one.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+    def __init__(self, *args, clinical=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not clinical:
+            del self.fields["reviewer_role"]
 
     def clean_note(self):
         return " ".join(self.cleaned_data["note"].split())
@@ -75,8 +90,14 @@ class SendBackForm(forms.Form):
     )
 
 
+def last_role(user):
+    """The role `user` gave with their latest review, to offer again."""
+    review = Review.objects.filter(reviewer=user).exclude(reviewer_role="").first()
+    return review.reviewer_role if review else ""
+
+
 class SignOffAdmin(admin.ModelAdmin):
-    """The change page of a published article edits its working copy, never the live rows."""
+    """The change page edits the article's draft; readers keep the page until approval."""
 
     def get_queryset(self, request):
         # For the list's "Unpublished changes" column.
@@ -94,9 +115,7 @@ class SignOffAdmin(admin.ModelAdmin):
             when = timezone.localtime(article.goes_live_at)
             return f"Approved: goes live {when:%d %b %Y, %H:%M}"
         copy = getattr(article, "working_copy", None)
-        if copy is None or (copy.revision_id is None and copy.state == WorkingCopy.State.EDITING):
-            return "—"
-        return copy.get_state_display()
+        return "—" if copy is None else copy.get_state_display()
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -107,278 +126,246 @@ class SignOffAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]  # fmt: skip
 
-    @contextmanager
-    def working_copy_applied(self, article):
-        """The article's rows hold its working copy inside this block, and are rolled back
-        after it: what is read or rendered inside sees the copy, readers never do."""
-        with transaction.atomic():
-            try:
-                yield signoff.apply_working_copy(article)
-            finally:
-                transaction.set_rollback(True)
+    def page_or_404(self, request, object_id):
+        """The article (its page) of an admin URL; a malformed or unknown id is a 404, never
+        a 500. Someone without any right on articles gets a 403 first, whatever the id, so
+        that these pages never tell them which articles exist."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        page = Article.objects.filter(pk=whole_number(unquote(str(object_id)))).first()
+        if page is None:
+            raise Http404("No such article.")
+        return page
+
+    def get_object(self, request, object_id, from_field=None):
+        page = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        if page is None or match is None or match.url_name != "articles_article_change":
+            return page
+        if not self.has_change_permission(request, page):
+            return page  # shown read-only: nothing to draft
+        if request.method == "POST":
+            # Held until the admin's transaction ends: every writer of the article takes
+            # this lock first, so the form's check for a newer save cannot be overtaken.
+            lock(page)
+        return open_draft(page)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Around VersionAdmin's change_view, so that its revision of a save is complete
-        # before a working copy is taken from it.
-        article = Article.objects.filter(pk=_pk(object_id)).first()
+        page = Article.objects.filter(pk=whole_number(unquote(str(object_id)))).first()
         context = {**(extra_context or {})}
-        if article is not None:
-            context["sign_off"] = self.sign_off_context(request, article)
-        show_form = lambda: super(SignOffAdmin, self).change_view(  # noqa: E731
-            request, object_id, form_url, context
-        )
-        if article is not None and signoff.keeps_live_version(article):
-            try:
-                return self.edit_working_copy(request, article, show_form)
-            except signoff.CopyConflict as conflict:
-                self.message_user(request, conflict_message(conflict), messages.ERROR)
-                return redirect("admin:articles_article_signoff", article.pk)
-        response = show_form()
-        self.after_draft_save(request, response)
-        return response
+        if page is not None:
+            context["sign_off"] = self.sign_off_context(request, page)
+        return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):
         context = {
             **(extra_context or {}),
-            "sign_off": {"may_publish": signoff.may_publish(request.user)},
+            "sign_off": {"may_save_and_publish": may_save_and_publish(request.user)},
         }
-        response = super().add_view(request, form_url, context)
-        self.after_draft_save(request, response)
-        return response
+        return super().add_view(request, form_url, context)
 
-    def after_draft_save(self, request, response):
-        """A new article or a draft: its rows are its working copy."""
-        saved = getattr(request, "saved_article", None)
-        if saved is None or not _saved(request, response):
-            return
-        if signoff.keeps_live_version(saved):
-            # Published from its form, which only those who may publish can do.
-            signoff.record_publication(saved, request.user, _note(request), saved_revision=True)
-        elif "_publish" in request.POST and signoff.may_publish(request.user):
-            signoff.publish(saved, request.user, _note(request))
-            self.message_user(request, "Published: readers now see it.")
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.draft_of_id:
+            # The form edits the draft; its links (history, delete, preview) are the page's.
+            context["original"] = obj.draft_of
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
         else:
-            signoff.note_draft_edit(saved, request.user)
-            if "_submit" in request.POST:
-                signoff.submit(saved, request.user)
-                self.message_user(request, "Submitted for clinical review.")
+            start_article(obj)  # a new article is a page readers cannot see, and its draft
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        request.saved_article = form.instance
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, obj.draft_of or obj, message)
 
-    def edit_working_copy(self, request, live, show_form, restoring=False):
-        """Run the admin's change form (or a restore) on the working copy of a published
-        article. A save by someone who may publish, with "Save and publish", goes to
-        readers; any other save becomes the working copy, and readers see no change."""
-        publishing = "_publish" in request.POST and signoff.may_publish(request.user)
-        captured = None
-        with transaction.atomic():
-            live = Article.objects.select_for_update().get(pk=live.pk)
-            # The write path compares with what readers had, not with the working copy.
-            request.article_before = changes.Before.of(live.pk, restoring=restoring)
-            # An inner block that is rolled back, unless publishing: an atomic block rather
-            # than a bare savepoint, so that what the save queued for after commit (the
-            # page cache's tags) goes with it.
-            with transaction.atomic():
-                if not restoring:
-                    signoff.apply_working_copy(live)
-                applied_token = _token(live)
-                response = show_form()
-                if hasattr(response, "render"):
-                    response.render()  # while the working copy is in the rows
-                saved = (
-                    request.method == "POST"
-                    and response.status_code == 302
-                    and _token(live) not in (live.edit_token, applied_token)
-                )
-                if saved and publishing:
-                    signoff.record_publication(
-                        live, request.user, _note(request), saved_revision=True
-                    )
-                    self.message_user(request, "Published: readers now see this version.")
-                    return response
-                if saved:
-                    captured = signoff.CapturedRevision.newest(live)
-                transaction.set_rollback(True)
-            if captured:
-                signoff.keep_as_working_copy(live, captured, request.user)
-                if "_submit" in request.POST:
-                    signoff.submit(live, request.user)
-                    next_step = "They are now waiting for clinical review."
-                elif signoff.may_publish(request.user):
-                    next_step = "Publish them when they are ready."
-                else:
-                    next_step = "Submit them for clinical review when they are ready."
-                self.message_user(
-                    request,
-                    "Saved as unpublished changes: readers still see the live version. "
-                    + next_step,
-                    messages.INFO,
-                )
-        return response
+    def log_change(self, request, obj, message):
+        return super().log_change(request, obj.draft_of or obj, message)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring an old revision of a published article makes a working copy, which
-        # goes through sign-off like any other change.
-        live = Article.objects.filter(pk=_pk(object_id)).first()
-        run = super().revision_view
-        if live is not None:
-            # Says what saving this version does to the changes waiting now.
-            # (As on the sign-off page: the form below is the old version, not the copy.)
-            extra_context = {
-                **(extra_context or {}),
-                "sign_off": self.sign_off_context(request, live, on_sign_off_page=True),
-            }
-        if live is None or not signoff.keeps_live_version(live):
-            return run(request, object_id, version_id, extra_context)
-        return self.edit_working_copy(
-            request, live, lambda: run(request, object_id, version_id, extra_context), True
-        )
+    def response_add(self, request, obj, post_url_continue=None):
+        self.after_save(request, obj.draft_of, obj)
+        return super().response_add(request, obj.draft_of, post_url_continue)
 
-    def sign_off_context(self, request, article, on_sign_off_page=False):
-        copy = signoff.working_copy(article)
-        live_publication = Publication.objects.gone_live().filter(article=article).first()
-        waiting = Publication.objects.waiting().filter(article=article).first()
-        is_published = signoff.keeps_live_version(article)
-        has_changes = bool(copy and copy.revision_id)
-        submitted = bool(copy and copy.state == WorkingCopy.State.SUBMITTED)
-        may_publish = signoff.may_publish(request.user)
-        # Something to give readers: a working copy, or a draft.
-        to_publish = has_changes or not is_published
+    def response_change(self, request, obj):
+        if obj.draft_of_id is None:  # a page shown read-only is never saved
+            return super().response_change(request, obj)
+        self.after_save(request, obj.draft_of, obj)
+        return super().response_change(request, obj.draft_of)
+
+    def after_save(self, request, page, draft):
+        """The draft was saved: keep it in the history, then submit or publish it if asked."""
+        user = request.user
+        comment = request.POST.get("revision_comment", "").strip()[:200]
+        signoff.record_edit(page, draft, user, comment)
+        if "_publish" in request.POST and signoff.may_publish(user):
+            problem = self.approve(
+                request, page, f"draft:{draft.edit_token}", _note(request), None, last_role(user)
+            )
+            if problem:
+                self.message_user(request, f"Saved, but not published: {problem}", messages.ERROR)
+            else:
+                self.message_user(request, "Published: readers now see this version.")
+            return
+        if "_submit" in request.POST:
+            signoff.submit(page, user)
+            self.message_user(request, "Submitted for clinical review.")
+            return
+        if page.status == Article.Status.PUBLISHED:
+            if signoff.may_publish(user):
+                next_step = "Publish them when they are ready."
+            else:
+                next_step = "Submit them for clinical review when they are ready."
+            self.message_user(
+                request,
+                "Saved as unpublished changes: readers still see the live version. " + next_step,
+                messages.INFO,
+            )
+
+    def approve(self, request, page, reviewed, note, go_live_at, reviewer_role):
+        """Approve, or say in a sentence why nothing was published."""
+        try:
+            publication = signoff.approve(
+                page, request.user, reviewed, note, go_live_at, reviewer_role
+            )
+        except signoff.OwnChanges:
+            return (
+                "you made some of these changes, and on this site a second person approves "
+                "every change. Submit them for review."
+            )
+        except AddressTaken as taken:
+            return f"{taken}. Choose another web address for this one."
+        except ValueError as problem:
+            return str(problem)
+        page.refresh_from_db()
+        addresses = getattr(publication, "addresses", None)
+        if addresses and addresses.kept_address:
+            old_url = reverse("articles:article_detail", args=[addresses.kept_address])
+            self.message_user(request, f"The old address {old_url} now sends readers here.")
+        if addresses and addresses.took_address_from:
+            self.message_user(
+                request,
+                f"{page.get_absolute_url()} used to send readers to "
+                f"“{addresses.took_address_from}”; it now shows this article instead.",
+                messages.WARNING,
+            )
+        return None
+
+    def sign_off_context(self, request, page, on_sign_off_page=False):
+        copy = signoff.working_copy(page)
+        user = request.user
+        live_publication = Publication.objects.gone_live().filter(article=page).first()
+        waiting = Publication.objects.waiting().filter(article=page).first()
+        has_changes = copy is not None
+        submitted = has_changes and copy.state == WorkingCopy.State.SUBMITTED
+        may_publish = signoff.may_publish(user)
+        own = signoff.made_changes(user, copy)
+        approves_own = signoff.may_approve(user, copy)
         return {
-            "article": article,
-            "stage": article.stage(),
-            "is_published": is_published,
+            "article": page,
+            "stage": page.stage(),
+            "is_published": page.status == Article.Status.PUBLISHED,
             "copy": copy,
             "has_changes": has_changes,
             "submitted": submitted,
             "live_publication": live_publication,
             "waiting": waiting,
             "may_publish": may_publish,
-            # A reviewer approves what was submitted, or what they changed themselves.
-            "may_approve": may_publish
-            and to_publish
-            and (submitted or (copy is not None and copy.updated_by_id == request.user.pk)),
-            "may_submit": not may_publish and to_publish and not submitted,
-            "needs_clinical_approval": signoff.needs_clinical_approval(),
-            "compare_url": compare_url(article, live_publication, copy),
+            "may_save_and_publish": may_save_and_publish(user),
+            # A reviewer approves what was submitted, or what they changed themselves if
+            # the site allows that.
+            "may_approve": has_changes
+            and copy.state != WorkingCopy.State.SCHEDULED
+            and approves_own
+            and (submitted or own),
+            "own_changes_need_another": may_publish and own and not approves_own,
+            "may_submit": has_changes
+            and not submitted
+            and copy.state != WorkingCopy.State.SCHEDULED
+            and (not may_publish or not approves_own),
+            "needs_clinical_approval": needs_clinical_approval(),
             "on_sign_off_page": on_sign_off_page,
         }
 
-    def sign_off_view(self, request, object_id):
-        article = self.article_or_404(request, object_id)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        approve_form = ApproveForm(
-            request.POST if "_approve" in request.POST else None,
-            initial={"reviewed": signoff.review_marker(article)},
-        )
-        send_back_form = SendBackForm(request.POST if "_send_back" in request.POST else None)
-        if request.method == "POST":
-            with transaction.atomic():
-                done = self.sign_off_step(request, article, approve_form, send_back_form)
-            if done:
-                return redirect("admin:articles_article_signoff", article.pk)
-        sign_off = self.sign_off_context(request, article, on_sign_off_page=True)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Sign-off: {article}",
-            "content_checks": self.checks_before_publishing(article, sign_off),
-            "sign_off": sign_off,
-            "approve_form": approve_form,
-            "send_back_form": send_back_form,
-            "history": Version.objects.get_for_object(article).select_related("revision__user")[
-                :20
-            ],
-        }
-        return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
-
     def content_problems(self, article):
-        """What the editing checks find in the article's rows (the admin that edits the
+        """What the editing checks find in an article's rows (the admin that edits the
         content supplies them: this layer knows nothing of them)."""
         return []
 
-    def checks_before_publishing(self, article, sign_off):
-        if not (sign_off["has_changes"] or not sign_off["is_published"]):
-            return []
-        try:
-            with self.working_copy_applied(article):
-                return self.content_problems(article)
-        except signoff.CopyConflict:
-            return []  # the page says so in its status
+    def reader_feedback(self, request, page):
+        """What readers said since the last publication (supplied by ArticleAdmin)."""
+        return None
 
-    def sign_off_step(self, request, article, approve_form, send_back_form):
-        state = self.sign_off_context(request, article)
+    def sign_off_view(self, request, object_id):
+        page = self.page_or_404(request, object_id)
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        user = request.user
+        clinical = needs_clinical_approval() and is_clinician(user)
+        sent = request.POST if request.method == "POST" else None
+        approve_form = ApproveForm(sent if "_approve" in request.POST else None, clinical=clinical)
+        send_back_form = SendBackForm(sent if "_send_back" in request.POST else None)
+        if request.method == "POST":
+            with transaction.atomic():
+                done = self.sign_off_step(request, page, approve_form, send_back_form)
+            if done:
+                return redirect("admin:articles_article_signoff", page.pk)
+        page.refresh_from_db()
+        with transaction.atomic():
+            # Under the page's lock, as every save of the draft is: the version shown,
+            # its checks and the marker the approval carries are one and the same.
+            lock(page)
+            draft = signoff.draft_of(page) if signoff.has_changes(page) else None
+            marker = f"draft:{draft.edit_token}" if draft else "nothing"
+            ever_live = Publication.objects.gone_live().filter(article=page).exists()
+            diff = draft and compare(
+                Snapshot.of_rows(page) if ever_live else None, Snapshot.of_rows(draft)
+            )
+            checks = self.content_problems(draft) if draft else []
+        if not approve_form.is_bound:
+            approve_form.initial = {"reviewed": marker, "reviewer_role": last_role(user)}
+        elif approve_form.errors:
+            # Shown again for the version on this page, whatever the refused form carried.
+            approve_form.data = approve_form.data.copy()
+            approve_form.data["reviewed"] = marker
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Sign-off: {page}",
+            "content_checks": checks,
+            "diff": diff,
+            "sign_off": self.sign_off_context(request, page, on_sign_off_page=True),
+            "reader_feedback": self.reader_feedback(request, page),
+            "approve_form": approve_form,
+            "send_back_form": send_back_form,
+            "history": page_versions(page)[:20],
+        }
+        return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
+
+    def sign_off_step(self, request, page, approve_form, send_back_form):
+        """One sign-off button; True when done (the page redirects), False to show the
+        forms again with their errors."""
+        state = self.sign_off_context(request, page)
+        user = request.user
         if "_discard" in request.POST:
-            if not state["has_changes"]:
+            if not state["has_changes"] and not (state["waiting"] and state["may_publish"]):
                 self.message_user(request, "There are no unpublished changes.", messages.ERROR)
                 return True
-            signoff.discard(article, request.user)
+            signoff.discard(page, user)
             self.message_user(request, "The unpublished changes were discarded.")
             return True
         if "_submit" in request.POST:
             if not state["may_submit"]:
                 self.message_user(request, "There is nothing to submit.", messages.ERROR)
                 return True
-            signoff.submit(article, request.user)
+            signoff.submit(page, user)
             self.message_user(request, "Submitted for clinical review.")
             return True
-        if not signoff.may_publish(request.user):
+        if not signoff.may_publish(user):
             raise PermissionDenied
-        if "_approve" in request.POST and approve_form.is_valid():
-            reviewed = approve_form.cleaned_data["reviewed"]
-            if reviewed == "nothing" or not state["may_approve"]:
-                self.message_user(
-                    request,
-                    "Nothing was published: there are no submitted changes to approve.",
-                    messages.ERROR,
-                )
-                return True
-            go_live_at = approve_form.cleaned_data.get("go_live_at")
-            try:
-                publication = signoff.publish(
-                    article, request.user, approve_form.cleaned_data["note"], go_live_at, reviewed
-                )
-            except signoff.CopyConflict as conflict:
-                self.message_user(request, conflict_message(conflict), messages.ERROR)
-                return True
-            except ValueError as problem:
-                approve_form.add_error("go_live_at", str(problem))
-                return False
-            except signoff.ChangedSinceReview:
-                refused = (
-                    "Nothing was published: the changes were edited or published after you "
-                    "opened this page."
-                )
-                if not self.sign_off_context(request, article)["may_approve"]:
-                    self.message_user(request, refused, messages.ERROR)
-                    return True
-                # The form stays, with the reviewer's note, to approve what waits now once
-                # they have looked at it.
-                approve_form.data = approve_form.data.copy()
-                approve_form.data["reviewed"] = signoff.review_marker(article)
-                approve_form.add_error(
-                    None, f"{refused} Preview and compare what is waiting now, then approve again."
-                )
-                return False
-            article.refresh_from_db()
-            if publication.went_live_at is None:
-                when = timezone.localtime(publication.published_at)
-                self.message_user(
-                    request,
-                    f"Approved: the changes go live at {when:%H:%M on %d %B %Y}. Until then "
-                    "readers see the live version.",
-                )
-            elif article.stage() == Stage.SCHEDULED:
-                when = timezone.localtime(article.publish_at)
-                self.message_user(request, f"Approved: it goes live at {when:%H:%M on %d %B %Y}.")
-            else:
-                self.message_user(request, "Approved and published: readers see it now.")
-            return True
+        if "_approve" in request.POST:
+            return self.approve_step(request, page, approve_form, state)
         if "_cancel_scheduled" in request.POST:
-            if signoff.cancel_scheduled(article, request.user):
+            if signoff.cancel_scheduled(page, user):
                 self.message_user(
                     request,
                     "The scheduled change was cancelled: readers keep the live version, and "
@@ -391,10 +378,52 @@ class SignOffAdmin(admin.ModelAdmin):
             if not state["submitted"]:
                 self.message_user(request, "Nothing was submitted.", messages.ERROR)
                 return True
-            signoff.send_back(article, request.user, send_back_form.cleaned_data["comment"])
+            signoff.send_back(page, user, send_back_form.cleaned_data["comment"])
             self.message_user(request, "Sent back to the editor with your comments.")
             return True
         return False
+
+    def approve_step(self, request, page, approve_form, state):
+        if not approve_form.is_valid():
+            return False
+        if not state["may_approve"]:
+            self.message_user(
+                request,
+                "Nothing was published: there are no submitted changes you may approve.",
+                messages.ERROR,
+            )
+            return True
+        cleaned = approve_form.cleaned_data
+        try:
+            problem = self.approve(
+                request, page, cleaned["reviewed"], cleaned["note"],
+                cleaned.get("go_live_at"), cleaned.get("reviewer_role", ""),
+            )  # fmt: skip
+        except signoff.ChangedSinceReview:
+            approve_form.add_error(
+                None,
+                "Nothing was published: the changes were edited or published after this page "
+                "showed them. Read what is waiting now, below, then approve again.",
+            )
+            return False
+        if problem:
+            approve_form.add_error(None, f"Nothing was published: {problem}")
+            return False
+        page.refresh_from_db()
+        waiting = Publication.objects.waiting().filter(article=page).first()
+        if waiting is not None:
+            when = timezone.localtime(waiting.published_at)
+            self.message_user(
+                request,
+                f"Approved: the changes go live at {when:%H:%M on %d %B %Y}. Until then "
+                "readers see the live version.",
+            )
+        elif page.stage() == Stage.SCHEDULED:
+            when = timezone.localtime(page.publish_at)
+            self.message_user(request, f"Approved: it goes live at {when:%H:%M on %d %B %Y}.")
+        else:
+            self.message_user(request, "Approved and published: readers see it now.")
+        return True
 
     def queue_view(self, request):
         if not self.has_view_or_change_permission(request):
@@ -415,39 +444,10 @@ class SignOffAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
 
 
-def conflict_message(conflict):
-    return (
-        "The unpublished changes can no longer be applied to this article "
-        f"({conflict}). Discard them on this page, then make the changes again."
-    )
-
-
-def compare_url(article, live_publication, copy):
-    """The history's word-by-word comparison of the live version with the working copy."""
-    if not (live_publication and live_publication.revision_id and copy and copy.revision_id):
-        return None
-    versions = Version.objects.get_for_object(article)
-    live = versions.filter(revision_id=live_publication.revision_id).first()
-    working = versions.filter(revision_id=copy.revision_id).first()
-    if not (live and working):
-        return None
-    url = reverse("admin:articles_article_compare", args=[article.pk])
-    return f"{url}?version_id1={live.pk}&version_id2={working.pk}"
-
-
-def _pk(object_id):
-    value = unquote(str(object_id))
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
-def _token(article):
-    """The edit token in the rows now: only a saved form gives the article a new one."""
-    return Article.objects.filter(pk=article.pk).values_list("edit_token", flat=True).first()
-
-
-def _saved(request, response):
-    return request.method == "POST" and response.status_code == 302
+def may_save_and_publish(user):
+    """"Save and publish" approves one's own change: offered only where that is allowed."""
+    return signoff.may_publish(user) and may_approve_own_changes()
 
 
 def _note(request):
-    return request.POST.get("publication_note", "").strip()[:200]
+    return " ".join(request.POST.get("publication_note", "").split())[:200]

@@ -2,9 +2,10 @@
 
 Readers keep the live rows until the time comes. The first request after it (a reader's,
 a search engine's or an editor's; ScheduledChangesMiddleware asks on every request the page
-cache does not answer, the article views in their own first query) writes the approved
-revision over the rows, through the write path, before anything is read. Cached pages and
-stored renderings that show the article were stored to expire at that time.
+cache does not answer, the article views in their own first query), or the
+publish_scheduled command on a timer, gives readers the approved version through the one
+publish step, before anything is read. Cached pages and stored renderings that show the
+article were stored to expire at that time.
 """
 
 import functools
@@ -14,7 +15,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, Publication, WorkingCopy
-from articles.publishing import changes, signoff
+from articles.publishing import changes, publish
+from articles.publishing.drafts import Snapshot, record_version
 
 log = logging.getLogger(__name__)
 
@@ -73,45 +75,41 @@ def _go_live(article_pk, now):
     with transaction.atomic():
         # The article first, as every other writer locks it, then the claim: of two
         # requests that find it due, only one matches the still-waiting publication.
-        article = Article.objects.select_for_update().filter(pk=article_pk).first()
+        page = Article.objects.select_for_update().filter(pk=article_pk).first()
         due = Publication.objects.waiting().filter(article_id=article_pk, published_at__lte=now)
-        pk = due.values_list("pk", flat=True).first()
-        claimed = pk and Publication.objects.waiting().filter(pk=pk).update(went_live_at=now)
-        if article is None or not claimed:
+        publication = due.select_related("revision", "published_by").first()
+        if page is None or publication is None:
             return 0
-        publication = Publication.objects.select_related("revision", "published_by").get(pk=pk)
-        before = changes.Before.of(article.pk)
+        snapshot = publication.revision and Snapshot.of_revision(publication.revision)
         try:
-            if publication.revision is None:
-                raise signoff.CopyConflict("its revision is no longer in the history")
+            if not snapshot:
+                raise Unavailable("its version is no longer in the history")
             with transaction.atomic():
-                signoff.apply_revision(article, publication.revision)
-        except signoff.CopyConflict as conflict:
-            _could_not_go_live(article, publication, conflict)
+                publish.go_live(page, publication, snapshot)
+        except (Unavailable, publish.AddressTaken, ValueError) as problem:
+            _could_not_go_live(page, publication, problem)
             return 0
-        article.refresh_from_db()
-        # The copy is done with, unless an editor changed it after the approval.
-        WorkingCopy.objects.filter(article=article, revision=publication.revision).delete()
-        signoff.record_scheduled_publication(article, publication)
-        changes.article_changed(article, before, content_changed=True)
     return 1
 
 
-def _could_not_go_live(article, publication, conflict):
-    """Readers keep the live version; the copy goes back to its editor with the reason."""
-    log.warning("Scheduled change to article %s could not go live: %s", article.pk, conflict)
+class Unavailable(Exception):
+    pass
+
+
+def _could_not_go_live(article, publication, problem):
+    """Readers keep the live version; the changes go back to their editor with the reason."""
+    log.warning("Scheduled change to article %s could not go live: %s", article.pk, problem)
     when = timezone.localtime(publication.published_at)
     reason = (
         f"The change approved to go live at {when:%H:%M on %d %B %Y} could not be applied "
-        f"({conflict}). Readers still see the live version."
+        f"({problem}). Readers still see the live version."
     )
-    # The copy that was approved goes back; a later edit of it stays as it is.
-    WorkingCopy.objects.filter(article=article, revision=publication.revision_id).update(
+    WorkingCopy.objects.filter(article=article).update(
         state=WorkingCopy.State.SENT_BACK,
         review_comment=reason,
         sent_back_by=None,
         sent_back_at=timezone.now(),
     )
     publication.delete()
-    signoff.record_event(article, None, f"Not published: {reason}")
+    record_version(article, None, f"Not published: {reason}")
     changes.schedule_changed(article)

@@ -1,11 +1,11 @@
-import reversion
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from reversion.models import Version
 
 from articles.models import PART_MODELS, Article
-from articles.publishing import changes, signoff
+from articles.publishing import changes
+from articles.publishing.drafts import record_version
+from articles.publishing.publish import record_launch
 
 # The client's article exactly as supplied: the first revision in its history.
 ORIGINAL_FIXTURE = "night-calf-cramps-original"
@@ -44,13 +44,9 @@ class Command(BaseCommand):
                 call_command("loaddata", fixture, verbosity=verbosity)
             for slug in SEED_FIXTURES:  # each launch fixture is named after its address
                 revision = self.record_revision(slug, SEED_COMMENTS[slug])
-                signoff.record_launch(Article.objects.get(slug=slug), revision)
+                record_launch(Article.objects.get(slug=slug), revision)
             changes.articles_loaded(Article.objects.all())
 
     def record_revision(self, slug, comment):
-        """Record the article at `slug`, with all its parts, as a revision."""
-        article = Article.objects.get(slug=slug)
-        with reversion.create_revision():
-            reversion.add_to_revision(article)
-            reversion.set_comment(comment)
-        return Version.objects.get_for_object(article).first().revision
+        """Record the article at `slug`, with all its parts, in its history."""
+        return record_version(Article.objects.get(slug=slug), None, comment)

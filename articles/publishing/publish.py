@@ -1,0 +1,104 @@
+"""The one step that gives readers a version of an article.
+
+Approving now, a scheduled change going live, "Save and publish" and the launch seed all
+end here, and nothing else writes a page's rows (a restore or a recovery from the history
+only fills the draft, which then needs approving). It copies the version onto the page,
+records the publication and the review that approving it was, and runs the write path
+(addresses, search, page cache).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Publication, Review, WorkingCopy
+from articles.publishing import changes
+from articles.publishing.drafts import copy_into, record_version
+
+
+class AddressTaken(Exception):
+    """Another article is published at the address the version would take."""
+
+    def __init__(self, article):
+        super().__init__(f"{article.get_absolute_url()} is the address of “{article}”")
+        self.article = article
+
+
+class TakenDownBeforeLive(ValueError):
+    def __init__(self):
+        super().__init__("Its take-down time comes before it would go live.")
+
+
+def lock(page):
+    """The page's row, locked until the transaction ends: every writer of an article takes
+    this lock first, so two publications or an approval and an edit cannot interleave."""
+    return Article.objects.select_for_update().get(pk=page.pk)
+
+
+def go_live(page, publication, snapshot=None, go_live_at=None, revision=None):
+    """Give readers `snapshot` (or, without one, the page's rows as they stand, for the
+    seed) as `page`, recording `publication` (its approver, note and review; saved here)
+    with `revision`, or a new one, as the version readers got.
+
+    A published page takes the version's own status and dates, so a version may take it
+    down; a page readers cannot see goes live now, or at `go_live_at`. Runs inside the
+    caller's transaction, which holds lock(page). The publication comes back with
+    `addresses`, what the write path did to addresses (changes.Outcome).
+    """
+    before = changes.Before.of(page.pk)
+    if snapshot is not None:
+        taken = Article.objects.exclude(pk=page.pk).filter(slug=snapshot.article.slug).first()
+        if taken is not None:
+            raise AddressTaken(taken)
+        dates = {}
+        if page.status != Article.Status.PUBLISHED:
+            publish_at = go_live_at or timezone.now().replace(microsecond=0)
+            unpublish_at = snapshot.article.unpublish_at
+            if unpublish_at and unpublish_at <= publish_at:
+                raise TakenDownBeforeLive
+            dates = {"status": Article.Status.PUBLISHED, "publish_at": publish_at}
+        with transaction.atomic():
+            copy_into(page, snapshot, **dates)
+    now = timezone.now()
+    note = f": {publication.note}" if publication.note else ""
+    scheduled = publication.went_live_at is None and publication.pk is not None
+    comment = "Went live as approved" if scheduled else "Published"
+    publication.revision = revision or record_version(
+        page, publication.published_by, comment + note
+    )
+    publication.went_live_at = now
+    publication.save()
+    if publication.review_kind:
+        user = publication.published_by
+        Review.objects.create(
+            article=page,
+            reviewed_on=timezone.localdate(publication.approved_at),
+            kind=publication.review_kind,
+            reviewer_name=(user.get_full_name() or user.get_username()) if user else "",
+            reviewer_role=publication.reviewer_role,
+            reviewer=user,
+            note="Approved this version for readers.",
+        )
+    _finish_draft(page, publication)
+    publication.addresses = changes.article_changed(page, before, content_changed=True)
+    return publication
+
+
+def _finish_draft(page, publication):
+    """The draft is done with once what it holds is live: when it is the version approved,
+    or was never changed. A draft edited after the approval stays, as unpublished changes."""
+    draft = Article.rows.filter(draft_of=page).first()
+    if draft is None:
+        return
+    changed_since = WorkingCopy.objects.filter(article=page).exists() and (
+        draft.edit_token != publication.approved_token
+    )
+    if not changed_since:
+        WorkingCopy.objects.filter(article=page).delete()
+        draft.delete()
+
+
+def record_launch(page, revision=None):
+    """The launch content, loaded by the seed: published by nobody in particular, as
+    `revision` if the seed recorded one."""
+    with transaction.atomic():
+        return go_live(lock(page), Publication(article=page), revision=revision)
