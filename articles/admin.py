@@ -38,7 +38,12 @@ from articles.models import (
 )
 from articles.numbers import whole_number
 from articles.publishing import changes, signoff
-from articles.publishing.admin import SignOffAdmin, may_save_and_publish
+from articles.publishing.admin import (
+    SignOffAdmin,
+    last_role,
+    may_save_and_publish,
+    reviews_clinically,
+)
 from articles.querysets import review_due_date
 from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
 from articles.views import ArticlePreviewView
@@ -228,6 +233,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
                     "slug",
                     "revision_comment",
                     "publication_note",
+                    "reviewer_role",
                 ]
             },
         ),
@@ -356,20 +362,24 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if may_save_and_publish(request.user):
-            return fieldsets
-        # The public note goes with "Save and publish", which only those who may publish have.
+        # The public note and the reviewer's role go with "Save and publish", which only
+        # those who may approve their own changes have; the role only for clinicians.
+        hidden = set()
+        if not may_save_and_publish(request.user):
+            hidden = {"publication_note", "reviewer_role"}
+        elif not reviews_clinically(request.user):
+            hidden = {"reviewer_role"}
         return [
-            (
-                name,
-                {**options, "fields": [f for f in options["fields"] if f != "publication_note"]},
-            )
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in fieldsets
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.may_publish = may_save_and_publish(request.user)
+        form.reviews_clinically = reviews_clinically(request.user)
+        if "reviewer_role" in form.base_fields:
+            form.base_fields["reviewer_role"].initial = last_role(request.user)
         # What readers have: the page's status, and its own address.
         form.page = obj.draft_of if obj is not None else None
         return form

@@ -22,10 +22,10 @@ def signed_in(user):
     return client
 
 
-def member_of(group_name, password="x" * 20):
+def member_of(group_name, password="x" * 20, username=None):
     """A client signed in as a new staff member of one of the editors' groups."""
     user = get_user_model().objects.create_user(
-        group_name.lower().replace(" ", "_"), password=password, is_staff=True
+        username or group_name.lower().replace(" ", "_"), password=password, is_staff=True
     )
     user.groups.add(Group.objects.get(name=group_name))
     return signed_in(user)

@@ -3,12 +3,15 @@
 MATRIX has one entry per URL pattern the URLconf exposes, the libraries' included, so a
 pattern that arrives without an entry fails the first test. Each entry lists the real URLs
 the pattern is tried at and, for each, a rule giving every role's answer to GET and POST.
-A refusal must also change nothing, and no answer to someone without rights on articles
-may show an unpublished article.
+A refusal must also change nothing; no answer changes the pages readers are given (an
+article's page rows and what belongs to them) unless its rule says it publishes or deletes;
+and no answer to someone without rights on articles, nor any reader page, may show an
+unpublished article or a change waiting for sign-off.
 """
 
 import copy
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -23,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -34,10 +38,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from reversion.models import Version
 
-from articles.models import Article, Feedback, Review, Synonym
+from articles.models import (
+    PART_MODELS,
+    Article,
+    Feedback,
+    Publication,
+    Review,
+    SlugRedirect,
+    Synonym,
+)
 from cramps.urls import UPLOAD_NAME
+from tests import admin_forms
 from tests.accounts import signed_in
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import change_form_data
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import ArticleFactory
 
@@ -53,28 +66,47 @@ PENDING = "superuser_before_second_step"
 ROLES = [ANONYMOUS, MEMBER, STAFF, EDITOR, REVIEWER, SUPERUSER, PENDING]
 METHODS = ["GET", "POST"]
 
-# What each role may do: enter the admin, work on articles, record clinical reviews,
-# manage accounts (users, groups, sign-in records, authenticator apps).
-ADMIN, ARTICLES, CLINICAL, ACCOUNTS = "admin", "articles", "clinical", "accounts"
+# What each role may do: enter the admin, work on articles (edit drafts, restore and
+# recover versions), approve changes for readers, approve as a clinician (the approval is
+# a clinical review: a superuser's is editorial), manage accounts (users, groups, sign-in
+# records, authenticator apps). The tests' settings keep the clinical policy.
+ADMIN, ARTICLES, PUBLISH, CLINICAL, ACCOUNTS = (
+    "admin", "articles", "publish", "clinical", "accounts"
+)  # fmt: skip
 RIGHTS = {
     ANONYMOUS: set(),
     MEMBER: set(),
     STAFF: {ADMIN},
     EDITOR: {ADMIN, ARTICLES},
-    REVIEWER: {ADMIN, ARTICLES, CLINICAL},
-    SUPERUSER: {ADMIN, ARTICLES, CLINICAL, ACCOUNTS},
+    REVIEWER: {ADMIN, ARTICLES, PUBLISH, CLINICAL},
+    SUPERUSER: {ADMIN, ARTICLES, PUBLISH, ACCOUNTS},
     PENDING: set(),  # nothing until the second step
 }
 MISSING_PK = 987654
 
 
+# What an answer may do to the pages readers are given (pages_state): nothing (a new page
+# readers cannot see aside), nothing but write a draft, give them a new version, or delete
+# a page.
+KEEPS_PAGES, FILLS_DRAFT = "keeps pages", "writes a draft and no page"
+PUBLISHES, DELETES = "publishes", "deletes a page"
+
+
 class Answer(NamedTuple):
     status: int
-    to: str | None = None  # the path a redirect must point to; None: anywhere
+    to: str | re.Pattern | None = None  # the path a redirect must point to; None: anywhere
     changes_nothing: bool = False  # a refusal answered with a page or a redirect
+    pages: str = KEEPS_PAGES  # what it may do to pages (and must do: a draft, publishing)
 
     def __str__(self):
-        return f"{self.status} to {self.to}" if self.to else str(self.status)
+        to = getattr(self.to, "pattern", self.to)
+        return f"{self.status} to {to}" if to else str(self.status)
+
+    def points_to(self, location):
+        path = urlsplit(location).path
+        if isinstance(self.to, re.Pattern):
+            return self.to.fullmatch(path) is not None
+        return self.to is None or path == self.to
 
     @property
     def refuses(self):
@@ -91,8 +123,8 @@ NOT_FOUND = Answer(404)
 NOT_ALLOWED = Answer(405)
 
 
-def redirect(to, changes_nothing=False):
-    return Answer(302, to, changes_nothing)
+def redirect(to, changes_nothing=False, pages=KEEPS_PAGES):
+    return Answer(302, to, changes_nothing, pages)
 
 
 def sent_back_to(name, *args):
@@ -135,8 +167,14 @@ def no_such_object(need, holders=NOT_FOUND):
     return admin_page(need, holders, holders)
 
 
-def clinical_only(allowed, refused):
-    return lambda role: allowed if CLINICAL in RIGHTS[role] else refused
+def publishers(allowed, others=FORBIDDEN):
+    """`allowed` for those who may approve changes for readers, `others` for the rest."""
+    return lambda role: allowed if PUBLISH in RIGHTS[role] else others
+
+
+def clinicians(allowed, others):
+    """`allowed` for clinicians; for the rest, what the rule `others` gives their role."""
+    return lambda role: allowed if CLINICAL in RIGHTS[role] else others(role)
 
 
 def same_for_everyone(get, post):
@@ -344,9 +382,10 @@ MATRIX = {
             )
             for article in (w.seed, w.draft)
         ),
-        Case(
-            url("view_on_site", w.article_type, MISSING_PK),
-            admin_page(ADMIN, NOT_FOUND, NOT_FOUND),
+        # A draft row is no page of its own, for anyone.
+        *(
+            Case(url("view_on_site", w.article_type, pk), admin_page(ADMIN, NOT_FOUND, NOT_FOUND))
+            for pk in (w.seed_draft.pk, MISSING_PK)
         ),
     ],
     # An app's index lists the models one has rights on; with none, there is no page.
@@ -408,15 +447,28 @@ MATRIX = {
     ),
 }
 
-# Articles: Editors, Clinical reviewers and superusers. The seed article is published,
-# the draft is not, and the deleted draft had a clinical review.
+# Articles: Editors, Clinical reviewers and superusers. The seed article is live, with an
+# editor's change waiting in its draft, submitted for clinical review; the draft article
+# was never published (its page is unseen); the deleted one was never published either.
+# The change page edits an article's draft: its plain "Save" never gives readers
+# anything, for anyone, and only those who may publish have "Save and publish".
 ARTICLE = "admin/articles/article/"
 LIST = "articles_article_changelist"
+SAVE_AND_PUBLISH = {"_publish": "Save and publish"}
+GO_LIVE = {"status": Article.Status.PUBLISHED}
+# A form refused with its errors shown again: nothing written.
+REFUSED_FORM = Answer(200, changes_nothing=True)
 MATRIX |= {
     (ARTICLE, f"admin:{LIST}"): lambda w: [
-        # A published article is never deleted, not even in bulk; a draft may be.
-        Case(url(LIST), admin_page(ARTICLES, post=FORBIDDEN), bulk_delete(w.seed)),
-        Case(url(LIST), admin_page(ARTICLES, post=redirect(url(LIST))), bulk_delete(w.draft)),
+        # An article readers were ever given is never deleted, not even in bulk: Django's
+        # confirmation page says it cannot be (its publications are protected). A draft
+        # may be.
+        Case(url(LIST), admin_page(ARTICLES, post=REFUSED_FORM), bulk_delete(w.seed)),
+        Case(
+            url(LIST),
+            admin_page(ARTICLES, post=redirect(url(LIST), pages=DELETES)),
+            bulk_delete(w.draft),
+        ),
     ],
     (f"{ARTICLE}add/", "admin:articles_article_add"): lambda w: [
         Case(
@@ -426,27 +478,52 @@ MATRIX |= {
         )
     ],
     (f"{ARTICLE}<path:object_id>/change/", "admin:articles_article_change"): lambda w: [
+        # "Save": the draft only, for everyone.
         Case(
             url("articles_article_change", w.seed.pk),
-            admin_page(ARTICLES, post=redirect(url(LIST))),
-            lambda: w.form(url("articles_article_change", w.seed.pk)),
+            admin_page(ARTICLES, post=redirect(url(LIST), pages=FILLS_DRAFT)),
+            lambda: w.form(url("articles_article_change", w.seed.pk), publish=False),
         ),
-        # Adding a clinical review: Editors get the form back with an error.
+        # "Save and publish": an editor's save stays a draft.
         Case(
             url("articles_article_change", w.seed.pk),
             admin_page(
                 ARTICLES,
-                post=clinical_only(redirect(url(LIST)), Answer(200, changes_nothing=True)),
+                post=publishers(
+                    redirect(url(LIST), pages=PUBLISHES), redirect(url(LIST), pages=FILLS_DRAFT)
+                ),
             ),
-            lambda: w.form_with_clinical_review(w.seed),
+            lambda: w.form(url("articles_article_change", w.seed.pk)),
+        ),
+        # A never-published article saved as Published is not published by "Save" (an
+        # editor may not even choose the status); "Save and publish" publishes it.
+        Case(
+            url("articles_article_change", w.draft.pk),
+            admin_page(
+                ARTICLES, post=publishers(redirect(url(LIST), pages=FILLS_DRAFT), REFUSED_FORM)
+            ),
+            lambda: w.form(url("articles_article_change", w.draft.pk)) | GO_LIVE,
         ),
         Case(
-            url("articles_article_change", MISSING_PK),
-            no_such_object(ARTICLES, holders=sent_back_to("index")),
+            url("articles_article_change", w.draft.pk),
+            admin_page(
+                ARTICLES, post=publishers(redirect(url(LIST), pages=PUBLISHES), REFUSED_FORM)
+            ),
+            lambda: (
+                w.form(url("articles_article_change", w.draft.pk)) | GO_LIVE | SAVE_AND_PUBLISH
+            ),
+        ),
+        # A draft's own row is no article, as is a missing one.
+        *(
+            Case(
+                url("articles_article_change", pk),
+                no_such_object(ARTICLES, holders=sent_back_to("index")),
+            )
+            for pk in (w.seed_draft.pk, MISSING_PK)
         ),
     ],
     (f"{ARTICLE}<path:object_id>/delete/", "admin:articles_article_delete"): lambda w: [
-        # A published article sends its editors back to it, to unpublish it first.
+        # A published article sends its editors back to it, to take it down first.
         Case(
             url("articles_article_delete", w.seed.pk),
             admin_page(
@@ -458,10 +535,13 @@ MATRIX |= {
         ),
         Case(
             url("articles_article_delete", w.draft.pk),
-            admin_page(ARTICLES, post=redirect(url(LIST))),
+            admin_page(ARTICLES, post=redirect(url(LIST), pages=DELETES)),
             YES,
         ),
-        Case(url("articles_article_delete", MISSING_PK), no_such_object(ARTICLES), YES),
+        *(
+            Case(url("articles_article_delete", pk), no_such_object(ARTICLES), YES)
+            for pk in (w.seed_draft.pk, MISSING_PK)
+        ),
     ],
     (f"{ARTICLE}<path:object_id>/", None): lambda w: [
         Case(f"/{ARTICLE}{w.seed.pk}/", moved_to(url("articles_article_change", w.seed.pk)))
@@ -474,67 +554,149 @@ MATRIX |= {
             )
             for article in (w.seed, w.draft)
         ),
-        Case(url("articles_article_preview", MISSING_PK), no_such_object(ARTICLES)),
+        *(
+            Case(url("articles_article_preview", pk), no_such_object(ARTICLES))
+            for pk in (w.seed_draft.pk, MISSING_PK)
+        ),
     ],
-    # Sign-off: the review queue reads; the sign-off page's steps need the right to publish,
-    # but for submitting (an empty POST from an editor asks for nothing they may do).
+    # Sign-off: the review queue reads; on the sign-off page anyone with rights on articles
+    # may discard the changes or submit them, and the other steps need the right to
+    # publish (an empty POST from an editor asks for nothing they may do).
     (f"{ARTICLE}review-queue/", "admin:articles_article_queue"): lambda w: [
         Case(url("articles_article_queue"), admin_page(ARTICLES, post=NOT_ALLOWED)),
     ],
     (f"{ARTICLE}<path:object_id>/sign-off/", "admin:articles_article_signoff"): lambda w: [
-        Case(
-            url("articles_article_signoff", w.seed.pk),
-            admin_page(ARTICLES, post=lambda role: FORBIDDEN if role == EDITOR else OK),
+        *sign_off_cases(w, url("articles_article_signoff", w.seed.pk)),
+        *(
+            Case(url("articles_article_signoff", pk), no_such_object(ARTICLES))
+            for pk in (w.seed_draft.pk, MISSING_PK)
         ),
-        Case(url("articles_article_signoff", MISSING_PK), no_such_object(ARTICLES)),
     ],
-    # History, comparisons, restores and recovery (django-reversion, -compare).
+    # History, comparisons, restores and recovery (django-reversion): versions are filed
+    # under the page, and restoring or recovering one fills a draft, never a page.
     (f"{ARTICLE}<path:object_id>/history/", "admin:articles_article_history"): lambda w: [
         Case(url("articles_article_history", w.seed.pk), admin_page(ARTICLES)),
-        Case(
-            url("articles_article_history", MISSING_PK),
-            no_such_object(ARTICLES, holders=sent_back_to("index")),
+        *(
+            Case(url("articles_article_history", pk), no_such_object(ARTICLES))
+            for pk in (w.seed_draft.pk, MISSING_PK)
         ),
     ],
     (f"{ARTICLE}<str:object_id>/history/compare/", "admin:articles_article_compare"): (
         lambda w: [
             Case(
-                with_query(url("articles_article_compare", article), **w.compared),
-                admin_page(ARTICLES) if article == w.seed.pk else no_such_object(ARTICLES),
-            )
-            for article in (w.seed.pk, MISSING_PK)
+                with_query(url("articles_article_compare", w.seed.pk), **w.compared),
+                admin_page(ARTICLES),
+            ),
+            *(
+                Case(
+                    with_query(url("articles_article_compare", pk), **w.compared),
+                    no_such_object(ARTICLES),
+                )
+                for pk in (w.seed_draft.pk, MISSING_PK)
+            ),
+            # Only two versions of this article: not another's, not a malformed id.
+            *(
+                Case(
+                    with_query(
+                        url("articles_article_compare", w.seed.pk),
+                        **(w.compared | {"version_id2": version}),
+                    ),
+                    no_such_object(ARTICLES),
+                )
+                for version in (w.deleted.pk, MISSING_PK, "1;2", "")
+            ),
         ]
     ),
+    # The restore page: GET shows the difference, POST makes the version the draft.
     (f"{ARTICLE}^([^/]+)/history/(\\d+)/$", "admin:articles_article_revision"): lambda w: [
         Case(
             url("articles_article_revision", w.seed.pk, w.original.pk),
-            admin_page(ARTICLES, post=redirect(url(LIST))),
-            lambda: w.form(url("articles_article_revision", w.seed.pk, w.original.pk)),
+            admin_page(
+                ARTICLES,
+                post=redirect(url("articles_article_change", w.seed.pk), pages=FILLS_DRAFT),
+            ),
         ),
-        Case(url("articles_article_revision", w.seed.pk, MISSING_PK), no_such_object(ARTICLES)),
-        Case(
-            url("articles_article_revision", MISSING_PK, w.original.pk), no_such_object(ARTICLES)
+        *(
+            Case(url("articles_article_revision", page, version), no_such_object(ARTICLES))
+            for page, version in (
+                (w.seed.pk, MISSING_PK),
+                (w.seed.pk, w.deleted.pk),  # another article's version
+                (MISSING_PK, w.original.pk),
+                (w.seed_draft.pk, w.original.pk),
+            )
         ),
     ],
     (f"{ARTICLE}^recover/$", "admin:articles_article_recoverlist"): lambda w: [
         Case(url("articles_article_recoverlist"), admin_page(ARTICLES))
     ],
-    # Only Clinical reviewers may bring back an article with a clinical review; Editors are
-    # sent back to the list. Only a deleted article can be recovered.
+    # A deleted article comes back as a new article readers cannot see, and its draft.
+    # Only a deleted article can be recovered.
     (f"{ARTICLE}^recover/(\\d+)/$", "admin:articles_article_recover"): lambda w: [
         Case(
             url("articles_article_recover", w.deleted.pk),
-            admin_page(
-                ARTICLES,
-                clinical_only(OK, sent_back_to("articles_article_recoverlist")),
-                clinical_only(redirect(url(LIST)), sent_back_to("articles_article_recoverlist")),
-            ),
-            lambda: w.form(url("articles_article_recover", w.deleted.pk)),
+            admin_page(ARTICLES, post=redirect(change_page_of_a_new_article(), pages=FILLS_DRAFT)),
         ),
         Case(url("articles_article_recover", w.original.pk), no_such_object(ARTICLES)),
         Case(url("articles_article_recover", MISSING_PK), no_such_object(ARTICLES)),
     ],
 }
+
+
+def change_page_of_a_new_article():
+    return re.compile(re.escape(url(LIST)) + r"\d+/change/")
+
+
+# What a reviewer might send as the version they approve, other than the one shown.
+CRAFTED_REVIEWED = {
+    "nothing": lambda w: "nothing",
+    "another draft's token": lambda w: f"draft:{uuid4()}",
+    "the page's own token": lambda w: f"draft:{w.seed.edit_token}",
+    "the token in capitals": lambda w: "draft:" + w.reviewed().removeprefix("draft:").upper(),
+    "empty": lambda w: "",
+    "too long": lambda w: "draft:" + "9" * 1000,
+}
+
+
+def sign_off_cases(w, path):
+    """The seed's sign-off page, each button. An approval is bound to the version the page
+    showed: anything else sent as `reviewed` is refused with the form, never a 500."""
+    signed_off = redirect(path, pages=PUBLISHES)
+    return [
+        Case(path, admin_page(ARTICLES, post=publishers(OK))),
+        Case(path, admin_page(ARTICLES, post=publishers(signed_off)), lambda: w.approval()),
+        # A clinician gives their role; a superuser's approval is editorial, with none.
+        Case(
+            path,
+            admin_page(ARTICLES, post=clinicians(REFUSED_FORM, publishers(signed_off))),
+            lambda: w.approval(role=""),
+        ),
+        *(
+            Case(
+                path,
+                admin_page(ARTICLES, post=publishers(REFUSED_FORM)),
+                lambda crafted=crafted: w.approval(reviewed=crafted(w)),
+            )
+            for crafted in CRAFTED_REVIEWED.values()
+        ),
+        # The page's other steps: none of them publishes.
+        Case(
+            path,
+            admin_page(ARTICLES, post=redirect(path, pages=FILLS_DRAFT)),
+            {"_discard": "Discard"},
+        ),
+        Case(path, admin_page(ARTICLES, post=redirect(path)), {"_submit": "Submit"}),
+        Case(
+            path,
+            admin_page(ARTICLES, post=publishers(redirect(path))),
+            {"_send_back": "Send back", "comment": "Say how long a stretch to hold."},
+        ),
+        Case(
+            path,
+            admin_page(ARTICLES, post=publishers(redirect(path))),
+            {"_cancel_scheduled": "Cancel"},
+        ),
+    ]
+
 
 # The editor's Markdown endpoints (django-markdownx), mounted in cramps/urls.py.
 MATRIX |= {
@@ -676,35 +838,47 @@ class World:
         self.article_type = ContentType.objects.get_for_model(Article).pk
 
         call_command("seed_if_empty", verbosity=0)
-        self.seed = Article.objects.get(slug=SEED_SLUG)
-        self.save_through_admin(self.seed)
-        versions = Version.objects.get_for_object(self.seed).order_by("pk")
+        seed = Article.objects.get(slug=SEED_SLUG)
+        self.save_through_admin(seed)  # and publish it
+        versions = Version.objects.get_for_object(seed).order_by("pk")
         self.original = versions.first()
         self.compared = {"version_id1": self.original.pk, "version_id2": versions.last().pk}
         self.feedback = Feedback.objects.create(
-            article=self.seed, kind=Feedback.Kind.PROBLEM, text="It does not say how long."
+            article=seed, kind=Feedback.Kind.PROBLEM, text="It does not say how long."
         )
+        # An editor's change to the live article, submitted for clinical review.
+        unreleased = "Unreleased advice: hold the stretch for a whole minute."
+
+        def submitted_change(data, page):
+            data.pop("_publish", None)
+            data.update(lead=unreleased, _submit="Save and submit for clinical review")
+
+        admin_forms.save_through_admin(self.clients[EDITOR], seed, submitted_change)
+        self.seed = Article.objects.get(pk=seed.pk)
+        self.seed_draft = Article.rows.get(draft_of=self.seed)
         self.draft = ArticleFactory(
             status=Article.Status.DRAFT, publish_at=None, title="Quinine trial notes",
             slug="quinine-trial-notes", lead="Unreleased words about quinine.",
         )  # fmt: skip
+        self.page(url("articles_article_change", self.draft.pk))  # opens its draft
         deleted = ArticleFactory(
             status=Article.Status.DRAFT, publish_at=None, title="Withdrawn magnesium advice",
             slug="withdrawn-magnesium-advice", lead="Words about magnesium nobody saw.",
         )  # fmt: skip
-        deleted.reviews.create(
-            reviewed_on="2026-11-01", kind=Review.Kind.CLINICAL,
-            reviewer_name="Dr Example", reviewer_role="GP",
-        )  # fmt: skip
         self.save_through_admin(deleted)
         assert self.admin.post(url("articles_article_delete", deleted.pk), YES).status_code == 302
         self.deleted = Version.objects.get_deleted(Article).get()
-        # Nothing should give these away to someone without rights on articles.
+        # Nothing should give these away to someone without rights on articles, and no
+        # reader page to anyone.
         self.secrets = [
             self.draft.title, self.draft.slug, self.draft.lead,
-            deleted.title, deleted.slug, deleted.lead,
+            deleted.title, deleted.slug, deleted.lead, unreleased,
         ]  # fmt: skip
+        self._pages.clear()
         self.state = database_state()
+        self.pages = pages_state()
+        self.drafts = drafts_state()
+        self.reviews = set(Review.objects.values_list("pk", flat=True))
 
     def sign_in(self, role):
         if role == SUPERUSER:
@@ -727,22 +901,24 @@ class World:
             self._pages[path] = page
         return self._pages[path]
 
-    def form(self, path):
-        """What the superuser's browser would send back from the form at `path`."""
-        return change_form_data(self.page(path))
+    def form(self, path, publish=True):
+        """What the superuser's browser would send back from the form at `path`: for a
+        published article, by "Save and publish" unless `publish` is false."""
+        return change_form_data(self.page(path), publish)
 
-    def form_with_clinical_review(self, article):
-        page = self.page(url("articles_article_change", article.pk))
-        data = change_form_data(page)
-        prefix = inline_prefix(page, Review)
-        row = int(data[f"{prefix}-TOTAL_FORMS"])
-        return data | {
-            f"{prefix}-TOTAL_FORMS": row + 1,
-            f"{prefix}-{row}-reviewed_on": "2026-11-20",
-            f"{prefix}-{row}-kind": Review.Kind.CLINICAL,
-            f"{prefix}-{row}-reviewer_name": "Dr Example Person",
-            f"{prefix}-{row}-reviewer_role": "General practitioner",
-        }
+    def reviewed(self):
+        """The version the seed's sign-off page shows, which its approve form carries."""
+        page = self.page(url("articles_article_signoff", self.seed.pk))
+        return page.context["approve_form"]["reviewed"].value()
+
+    def approval(self, reviewed=None, role="Consultant neurologist"):
+        """The sign-off page's "Approve and publish", now, of the version it showed unless
+        `reviewed` says otherwise."""
+        return {
+            "_approve": "Approve and publish", "when": "now", "go_live_at": "", "note": "",
+            "reviewed": self.reviewed() if reviewed is None else reviewed,
+            "reviewer_role": role,
+        }  # fmt: skip
 
     def save_through_admin(self, article):
         path = url("articles_article_change", article.pk)
@@ -783,6 +959,99 @@ def database_state():
     }
 
 
+def article_rows(articles):
+    """Each of `articles`, by the id of its page: its row and the rows that are its own
+    (parts, reviews, publications, old addresses, links to related pages)."""
+    found = {row["id"]: {"article": [row]} for row in articles.order_by("pk").values()}
+    ids = list(found)
+    owned = {
+        model: model._base_manager.filter(article_id__in=ids)
+        for model in (*PART_MODELS, Review, Publication, SlugRedirect)
+    }
+    links = Article.related_articles.through
+    owned[links] = links.objects.filter(from_article_id__in=ids, to_article__draft_of=None)
+    for model, rows in owned.items():
+        for row in rows.order_by("pk").values():
+            found[row.get("article_id") or row["from_article_id"]].setdefault(
+                model._meta.label, []
+            ).append(row)
+    return {rows["article"][0]["draft_of_id"] or pk: rows for pk, rows in found.items()}
+
+
+def pages_state():
+    """What readers are given, page by page (a draft's links to a page are the draft's)."""
+    return article_rows(Article.objects.all())
+
+
+def drafts_state():
+    """The drafts, by the id of their page."""
+    return article_rows(Article.rows.exclude(draft_of=None))
+
+
+class PageChanges(NamedTuple):
+    """What a request did to the pages readers are given and to drafts (page ids), and
+    any review it recorded that does not hold together."""
+
+    changed: tuple = ()
+    gone: tuple = ()
+    seen: tuple = ()  # new pages readers can see
+    published: tuple = ()  # pages with a new publication gone live
+    drafted: tuple = ()  # pages whose draft was made, changed or deleted
+    bad_reviews: tuple = ()
+
+    def against(self, expected):
+        found = [f"recorded a review that is not valid: {review}" for review in self.bad_reviews]
+        if expected in (KEEPS_PAGES, FILLS_DRAFT):
+            for pages, what in ((self.changed, "changed"), (self.gone, "deleted")):
+                if pages:
+                    found.append(f"{what} the page rows of articles {list(pages)}")
+            if self.seen:
+                found.append(f"made new articles readers can see: {list(self.seen)}")
+        if expected == FILLS_DRAFT and not self.drafted:
+            found.append("changed no draft")
+        elif expected == PUBLISHES and not self.published:
+            found.append("published nothing")
+        elif expected == DELETES and not self.gone:
+            found.append("deleted no article")
+        return found
+
+
+def page_changes(world):
+    before, after = world.pages, pages_state()
+    drafts_before, drafts_after = world.drafts, drafts_state()
+    label = Publication._meta.label
+
+    def gone_live(state, page):
+        return [row for row in state.get(page, {}).get(label, []) if row["went_live_at"]]
+
+    new = [page for page in after if page not in before]
+    bad_reviews = []
+    for review in Review.objects.exclude(pk__in=world.reviews):
+        try:
+            review.full_clean()
+        except ValidationError as error:
+            bad_reviews.append(f"{review} of article {review.article_id}: {error.messages}")
+    return PageChanges(
+        changed=tuple(page for page in before if page in after and after[page] != before[page]),
+        gone=tuple(page for page in before if page not in after),
+        seen=tuple(
+            page
+            for page in new
+            if after[page]["article"][0]["status"] != Article.Status.DRAFT
+            or after[page].get(label)
+        ),
+        published=tuple(
+            page for page in after if len(gone_live(after, page)) > len(gone_live(before, page))
+        ),
+        drafted=tuple(
+            page
+            for page in drafts_before.keys() | drafts_after.keys()
+            if drafts_before.get(page) != drafts_after.get(page)
+        ),
+        bad_reviews=tuple(bad_reviews),
+    )
+
+
 def uploaded_files():
     return sorted(settings.MEDIA_ROOT.rglob("*"))
 
@@ -791,40 +1060,41 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def ask(world, client, case, method):
-    """The answer to one request, and the tables it changed; then the change is undone,
-    and the client keeps its session whatever the request did to it (signed out, say)."""
+    """The answer to one request, the tables it changed and what it did to pages; then the
+    change is undone, and the client keeps its session whatever the request did to it
+    (signed out, say)."""
     cookies = copy.deepcopy(client.cookies)
     files = uploaded_files()
     with transaction.atomic():
         data = case.payload() if method == "POST" else None
         with CaptureQueriesContext(connection) as queries:
             response = client.get(case.path) if method == "GET" else client.post(case.path, data)
-        changed = []
+        changed, pages = [], PageChanges()
         # Most refusals write nothing at all; only a write needs every table compared.
         wrote = any(query["sql"].lstrip().upper().startswith(WRITES) for query in queries)
         if wrote and response.status_code < 500:
             state = database_state()
             changed = [table for table, rows in state.items() if rows != world.state[table]]
+            pages = page_changes(world)
         if uploaded_files() != files:
             changed.append("uploaded files")
         transaction.set_rollback(True)
     client.cookies = cookies
-    return response, changed
+    return response, changed, pages
 
 
 def problems(world, role, case, method):
     expected = case.rule(role, method)
-    response, changed = ask(world, world.clients[role], case, method)
+    response, changed, pages = ask(world, world.clients[role], case, method)
     location = response.get("Location", "")
     found = []
-    if response.status_code != expected.status or (
-        expected.to and urlsplit(location).path != expected.to
-    ):
+    if response.status_code != expected.status or not expected.points_to(location):
         got = f"{response.status_code} to {location}" if location else response.status_code
         found.append(f"expected {expected}, got {got}")
     if expected.refuses and changed:
         found.append(f"refused, yet changed {', '.join(changed)}")
-    if ARTICLES not in RIGHTS[role]:
+    found += pages.against(expected.pages)
+    if ARTICLES not in RIGHTS[role] or not case.path.startswith("/admin/"):
         shown = response.content.decode(errors="replace") + location
         leaked = [secret for secret in world.secrets if secret in shown]
         if leaked and not any(secret in case.path for secret in leaked):

@@ -59,7 +59,10 @@ def test_a_status_change_compares_as_two_labelled_choices(admin_client):
 
     text = text_of(compare_first_and_last(admin_client, draft))
 
-    assert "Before Draft: only editors can see it After Published: anyone can read it" in text
+    assert (
+        "Before [removed: Draft: only editors can see it ] "
+        "After [added: Published: anyone can read it ]"
+    ) in text
 
 
 def test_a_future_go_live_time_compares_as_in_so_many_hours(admin_client):
@@ -70,7 +73,7 @@ def test_a_future_go_live_time_compares_as_in_so_many_hours(admin_client):
 
     text = text_of(compare_first_and_last(admin_client, draft))
 
-    assert "Before Not set After" in text
+    assert "Before [removed: Not set ] After [added: " in text
     assert re.search(r"\(in 3 hours, (9|10) minutes\)", text)
     assert "time since" not in text and "0 minutes" not in text
 
@@ -82,8 +85,8 @@ def test_a_past_go_live_time_compares_as_so_long_ago(admin_client):
 
     text = text_of(compare_first_and_last(admin_client, article))
 
-    assert re.search(r"Before \d+ \w+ \d{4}, \d\d:\d\d \(2 days ago\)", text)
-    assert re.search(r"After \d+ \w+ \d{4}, \d\d:\d\d \(5 days ago\)", text)
+    assert re.search(r"Before \[removed: \d+ \w+ \d{4}, \d\d:\d\d \(2 days ago\) \]", text)
+    assert re.search(r"After \[added: \d+ \w+ \d{4}, \d\d:\d\d \(5 days ago\) \]", text)
 
 
 def test_a_part_changed_from_ticked_to_not_reads_yes_then_no(admin_client, seed_article):
@@ -96,7 +99,7 @@ def test_a_part_changed_from_ticked_to_not_reads_yes_then_no(admin_client, seed_
 
     text = text_of(compare_first_and_last(admin_client, seed_article))
 
-    assert "numbered step Before Yes After No" in text
+    assert "Numbered step Before [removed: Yes ] After [added: No ]" in text
 
 
 def test_the_compare_page_names_the_app_then_the_article(admin_client, seed_article):

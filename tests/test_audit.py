@@ -18,9 +18,15 @@ from django_otp.oath import totp
 from PIL import Image
 from reversion.models import Version
 
-from articles.models import Article, Callout, Review, Section
+from articles.models import Article, Callout, Publication, Review, Section
 from tests.accounts import member_of, signed_in
-from tests.admin_forms import change_form_data, change_url, inline_prefix, save_through_admin
+from tests.admin_forms import (
+    approve,
+    change_form_data,
+    change_url,
+    inline_prefix,
+    save_through_admin,
+)
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import (
     ArticleFactory,
@@ -89,11 +95,11 @@ def in_time(function, seconds=DEADLINE_SECONDS):
 # 1. reversion's recover page: any version, add permission only, around the restore rules.
 
 
-def test_an_editor_cannot_recover_away_a_clinical_review(
+def test_the_recover_page_refuses_a_version_of_an_article_that_still_exists(
     admin_client, client, seed_article, django_user_model
 ):
     save_through_admin(admin_client, seed_article)
-    [before_review] = Version.objects.get_for_object(seed_article)
+    [*_, before_review] = Version.objects.get_for_object(seed_article)
     ReviewFactory(
         article=seed_article,
         kind=Review.Kind.CLINICAL,
@@ -101,20 +107,21 @@ def test_an_editor_cannot_recover_away_a_clinical_review(
         reviewer_role="General practitioner",
     )
     save_through_admin(admin_client, seed_article)
+    article_before = Article.objects.filter(pk=seed_article.pk).values().get()
+    parts_before = parts_of(seed_article)
     editor = member_of("Editors", PASSWORD)
-    # The form of that version, as the history page shows it to the editor.
-    revision = reverse("admin:articles_article_revision", args=[seed_article.pk, before_review.pk])
-    data = change_form_data(editor.get(revision))
     recover = reverse("admin:articles_article_recover", args=[before_review.pk])
 
-    response = editor.post(recover, data)
+    response = editor.post(recover)
 
-    assert seed_article.reviews.filter(kind=Review.Kind.CLINICAL).count() == 1
+    assert response.status_code == 404
+    assert editor.get(recover).status_code == 404
+    assert Article.objects.filter(pk=seed_article.pk).values().get() == article_before
+    assert parts_of(seed_article) == parts_before
+    assert Article.objects.count() == 1 and Article.rows.count() == 2  # the page, its draft
     page = client.get(seed_article.get_absolute_url()).content.decode()
     assert "not yet reviewed by a clinician" not in page
     assert "Dr Ada Reyes" in page
-    assert response.status_code == 404
-    assert editor.get(recover).status_code == 404
 
 
 def test_an_empty_post_to_the_recover_page_of_a_part_changes_nothing(
@@ -122,12 +129,14 @@ def test_an_empty_post_to_the_recover_page_of_a_part_changes_nothing(
 ):
     save_through_admin(admin_client, seed_article)
     # reversion gave the admin's change page the part's id: a section that is no article.
-    section = seed_article.sections.exclude(pk__in=Article.objects.values("pk")).last()
+    section = seed_article.sections.exclude(pk__in=Article.rows.values("pk")).last()
     [part_version] = Version.objects.get_for_object(section)
 
     def reword(data, page):
+        # The change page edits the draft: the same section there has the same key.
         prefix = inline_prefix(page, Section)
-        data[f"{prefix}-{form_index(data, prefix, section)}-body"] = "Wording of the newest save."
+        in_draft = Section.objects.get(article__draft_of=seed_article, key=section.key)
+        data[f"{prefix}-{form_index(data, prefix, in_draft)}-body"] = "Wording of the newest save."
 
     save_through_admin(admin_client, seed_article, reword)
     url = seed_article.get_absolute_url()
@@ -147,51 +156,56 @@ def test_an_empty_post_to_the_recover_page_of_a_part_changes_nothing(
     assert response.status_code == 404
 
 
-def deleted_draft(admin_client, deleter, title, clinical):
+def deleted_draft(admin_client, deleter, title, status=Article.Status.DRAFT):
+    """The recover page's address for a never-published article with a section and a
+    clinical review, saved through the admin with `status`, then deleted by `deleter`."""
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, title=title)
     SectionFactory(article=draft, heading="What was in it", body="Draft text.")
-    if clinical:
-        ReviewFactory(
-            article=draft, kind=Review.Kind.CLINICAL, reviewer_name="Dr Ada Reyes",
-            reviewer_role="General practitioner",
-        )  # fmt: skip
-    save_through_admin(admin_client, draft)
+    ReviewFactory(
+        article=draft, kind=Review.Kind.CLINICAL, reviewer_name="Dr Ada Reyes",
+        reviewer_role="General practitioner",
+    )  # fmt: skip
+    save_through_admin(admin_client, draft, lambda data, page: data.update(status=status))
     delete = reverse("admin:articles_article_delete", args=[draft.pk])
     assert deleter.post(delete, {"post": "yes"}).status_code == 302
     [version] = Version.objects.get_deleted(Article)
     return reverse("admin:articles_article_recover", args=[version.pk])
 
 
-def test_recovering_a_deleted_draft_with_clinical_reviews_needs_a_clinical_reviewer(
-    admin_client, django_user_model
-):
+def test_an_editor_recovers_a_deleted_draft_with_its_parts(admin_client):
     editor = member_of("Editors", PASSWORD)
-    reviewer = member_of("Clinical reviewers", PASSWORD)
-    recover = deleted_draft(admin_client, editor, "Reviewed draft", clinical=True)
-    data = change_form_data(reviewer.get(recover))  # looking changes nothing
+    recover = deleted_draft(admin_client, editor, "Plain draft")
 
-    refused = editor.post(recover, data, follow=True)
-
-    assert not Article.objects.filter(title="Reviewed draft").exists()
-    assert "only members of the Clinical reviewers group can bring those back" in (
-        refused.content.decode()
-    )
-    assert reviewer.post(recover, data).status_code == 302
-    recovered = Article.objects.get(title="Reviewed draft")
-    assert recovered.reviews.filter(kind=Review.Kind.CLINICAL).count() == 1
-
-
-def test_an_editor_can_still_recover_a_deleted_draft_without_clinical_reviews(
-    admin_client, django_user_model
-):
-    editor = member_of("Editors", PASSWORD)
-    recover = deleted_draft(admin_client, editor, "Plain draft", clinical=False)
-
-    response = editor.post(recover, change_form_data(editor.get(recover)))
+    response = editor.post(recover)
 
     assert response.status_code == 302
     recovered = Article.objects.get(title="Plain draft")
-    assert list(recovered.sections.values_list("body", flat=True)) == ["Draft text."]
+    draft = Article.rows.get(draft_of=recovered)
+    assert list(draft.sections.values_list("body", flat=True)) == ["Draft text."]
+
+
+def test_recovering_never_brings_back_a_review(admin_client):
+    editor = member_of("Editors", PASSWORD)
+    recover = deleted_draft(admin_client, editor, "Reviewed draft")
+
+    assert editor.post(recover).status_code == 302
+
+    recovered = Article.objects.get(title="Reviewed draft")
+    assert not Review.objects.filter(article__in=[recovered, recovered.draft]).exists()
+
+
+def test_a_recovered_article_stays_unseen_whatever_its_version_said(admin_client, client):
+    editor = member_of("Editors", PASSWORD)
+    recover = deleted_draft(
+        admin_client, editor, "Once marked published", Article.Status.PUBLISHED
+    )
+
+    assert editor.post(recover).status_code == 302
+
+    recovered = Article.objects.get(title="Once marked published")
+    assert recovered.status == recovered.draft.status == Article.Status.DRAFT
+    assert not Publication.objects.filter(article=recovered).exists()
+    assert client.get(recovered.get_absolute_url()).status_code == 404
 
 
 # 2. An image decompression bomb for the upload endpoint.
@@ -472,20 +486,23 @@ def test_a_restore_that_fails_on_a_taken_slug_leaves_every_part_where_it_was(
     admin_client, seed_article
 ):
     save_through_admin(admin_client, seed_article)
-    [revision_a] = Version.objects.get_for_object(seed_article)
+    [*_, revision_a] = Version.objects.get_for_object(seed_article)
     save_through_admin(admin_client, seed_article, lambda d, p: d.update(slug="renamed-cramps"))
     restore = reverse("admin:articles_article_revision", args=[seed_article.pk, revision_a.pk])
-    data = change_form_data(admin_client.get(restore))  # the editor opens revision A
+    assert admin_client.get(restore).status_code == 200  # the editor opens revision A
     ArticleFactory(slug=SEED_SLUG, title="Another article")  # meanwhile its address is taken
     article_before = Article.objects.filter(pk=seed_article.pk).values().get()
     parts_before = parts_of(seed_article)
 
-    admin_client.post(restore, data)
+    assert admin_client.post(restore).status_code == 302
+    refused = approve(admin_client, seed_article)
 
+    assert "is the address of “Another article”" in refused.content.decode()
     parts_after = parts_of(seed_article)
+    parts_of_draft = parts_of(Article.rows.get(draft_of=seed_article))
     parked = [
         (name, part["position"])
-        for name, parts in parts_after.items()
+        for name, parts in [*parts_after.items(), *parts_of_draft.items()]
         for part in parts
         if part.get("position", 0) > 9999
     ]

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 # The portable backup, as deploy/README.md documents it.
 DUMP_ARGS = [
-    "--natural-foreign", "--natural-primary",
+    "--all", "--natural-foreign", "--natural-primary",
     "--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions",
     "--exclude", "axes", "--exclude", "admin.logentry",
 ]  # fmt: skip

@@ -367,9 +367,12 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
     with editor.expect_navigation():
         editor.click("input[name=_submit]")
 
-    # Approved to go live a few seconds from now, with a note for readers.
+    # The reviewer reads every change on the sign-off page, then approves it to go live a
+    # few seconds from now, with their role and a note for readers.
     go_live = timezone.localtime() + datetime.timedelta(seconds=4)
     reviewer.goto(sign_off)
+    assert "The calf muscle." in reviewer.locator("#changes").inner_text()
+    reviewer.fill("input[name=reviewer_role]", "Consultant neurologist")
     reviewer.fill("textarea[name=note]", "Clearer advice on stretching")
     reviewer.check("input[name=when][value=later]")
     reviewer.fill("input[name=go_live_at]", go_live.strftime("%Y-%m-%dT%H:%M:%S"))
@@ -382,15 +385,16 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
         time.sleep(0.25)
     page = open_page(reader).content()
     assert new_text in page and "Clearer advice on stretching" in page
+    assert "Reviewed by ria, Consultant neurologist" in page
 
-    # Restoring the first revision makes a working copy: readers keep what was approved.
+    # Restoring the first version makes unpublished changes: readers keep what was approved.
     first = Version.objects.get_for_object(article).last()
     editor.goto(
         live_server.url + reverse("admin:articles_article_revision", args=[article.pk, first.pk])
     )
     with editor.expect_navigation():
-        editor.click("input[name=_save]")
-    assert "Saved as unpublished changes" in editor.content()
+        editor.get_by_role("button", name="Restore this version as unpublished changes").click()
+    assert "now the article's unpublished changes" in editor.content()
     assert new_text in open_page(reader).content()
 
 

@@ -76,7 +76,7 @@ def test_a_tip_no_section_places_is_named_on_saving_and_in_the_preview(admin_cli
 
     saved = admin_client.post(url, data, follow=True)
 
-    assert PreventionTip.objects.filter(article=article).count() == 2
+    assert PreventionTip.objects.filter(article__draft_of=article).count() == 2
     [message] = [str(m) for m in saved.context["messages"] if "check" in str(m)]
     assert "Readers do not see the 2 prevention tips" in message
     assert "“Prevention tips”" in message
@@ -98,7 +98,10 @@ def test_a_tip_no_section_places_is_named_on_saving_and_in_the_preview(admin_cli
 def test_content_checks_name_the_box_on_the_change_page_and_the_sign_off_page(
     admin_client, article, body, warning
 ):
-    Section.objects.filter(article=article).update(body=body)
+    page = admin_client.get(change_url(article))
+    data = change_form_data(page)
+    data[f"{inline_prefix(page, Section)}-0-body"] = body
+    assert admin_client.post(change_url(article), data).status_code == 302
 
     _, checks = checks_on_change_page(admin_client, article)
     sign_off = admin_client.get(reverse("admin:articles_article_signoff", args=[article.pk]))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, Section
 from tests.accounts import signed_in
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import approve, change_form_data, inline_prefix
 from tests.transactions import wait_until_another_transaction_waits_for_a_lock
 
 
@@ -29,9 +29,9 @@ def two_editors(django_user_model):
     return clients
 
 
-def edited_form(client, article, section_text):
+def edited_form(client, article, section_text, publish=True):
     page = client.get(change_url(article))
-    data = change_form_data(page)
+    data = change_form_data(page, publish=publish)
     data[f"{inline_prefix(page, Section)}-0-body"] = section_text
     return data
 
@@ -62,9 +62,52 @@ def test_after_merging_the_second_editor_can_save(two_editors, seed_article):
 
     merged = change_form_data(refused)
     merged[f"{inline_prefix(refused, Section)}-0-body"] = "Ann's and Bob's wording."
-    assert bob.post(change_url(seed_article), merged).status_code == 302
+    saved = bob.post(change_url(seed_article), merged)
 
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
     assert seed_article.sections.first().body == "Ann's and Bob's wording."
+
+
+def draft_sections(article):
+    return Section.objects.filter(article__draft_of=article)
+
+
+@pytest.mark.django_db
+def test_a_stale_save_of_unpublished_changes_is_refused_and_merging_saves(
+    two_editors, seed_article
+):
+    ann, bob = two_editors
+    ann_form = edited_form(ann, seed_article, "Ann's wording.", publish=False)
+    bob_form = edited_form(bob, seed_article, "Bob's wording.", publish=False)
+    assert ann.post(change_url(seed_article), ann_form).status_code == 302
+
+    refused = bob.post(change_url(seed_article), bob_form)
+
+    assert refused.status_code == 200
+    assert "Ann Hughes saved this article" in refused.content.decode()
+    assert draft_sections(seed_article).first().body == "Ann's wording."
+    merged = change_form_data(refused, publish=False)
+    merged[f"{inline_prefix(refused, Section)}-0-body"] = "Ann's and Bob's wording."
+    assert bob.post(change_url(seed_article), merged).status_code == 302
+    assert draft_sections(seed_article).first().body == "Ann's and Bob's wording."
+    assert seed_article.sections.first().body != "Ann's and Bob's wording."
+
+
+@pytest.mark.django_db
+def test_an_editor_whose_changes_were_approved_meanwhile_can_save_after_merging(
+    editor, clinical_reviewer, seed_article
+):
+    submitted = edited_form(editor, seed_article, "Submitted wording.", publish=False)
+    assert editor.post(change_url(seed_article), submitted | {"_submit": "1"}).status_code == 302
+    stale = edited_form(editor, seed_article, "Wording typed during the approval.", publish=False)
+    assert approve(clinical_reviewer, seed_article).status_code == 302
+    refused = editor.post(change_url(seed_article), stale)
+    assert refused.status_code == 200
+
+    saved = editor.post(change_url(seed_article), change_form_data(refused, publish=False))
+
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
+    assert draft_sections(seed_article).first().body == "Wording typed during the approval."
 
 
 @pytest.mark.django_db

@@ -62,13 +62,28 @@ def test_a_taken_down_article_is_gone_for_readers(client):
 def test_publishing_without_a_time_goes_live_now(admin_client, client):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
     url = reverse("admin:articles_article_change", args=[draft.pk])
-    data = change_form_data(admin_client.get(url)) | {"status": Article.Status.PUBLISHED}
+    data = change_form_data(admin_client.get(url)) | {
+        "status": Article.Status.PUBLISHED,
+        "_publish": "Save and publish",
+    }
 
     assert admin_client.post(url, data).status_code == 302
 
     draft.refresh_from_db()
     assert draft.publish_at <= timezone.now()
     assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_plain_save_with_status_published_keeps_a_draft_from_readers(admin_client, client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    data = change_form_data(admin_client.get(url), publish=False)
+
+    assert admin_client.post(url, data | {"status": Article.Status.PUBLISHED}).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_taking_down_before_going_live_is_a_form_error(admin_client):

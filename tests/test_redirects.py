@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.admin_forms import change_form_data
+from tests.admin_forms import approve, change_form_data
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +45,31 @@ def test_moving_back_to_an_old_address_drops_its_redirect(admin_client, client):
 
 def test_renaming_a_draft_leaves_no_redirect(admin_client, client):
     draft = ArticleFactory(slug="draft-name", status=Article.Status.DRAFT, publish_at=None)
-
     rename(admin_client, draft, "better-name")
 
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    published = change_form_data(admin_client.get(url)) | {
+        "status": Article.Status.PUBLISHED,
+        "_publish": "Save and publish",
+    }
+    assert admin_client.post(url, published).status_code == 302
+
+    assert client.get("/articles/better-name/").status_code == 200
     assert client.get("/articles/draft-name/").status_code == 404
+
+
+def test_an_unpublished_new_address_leaves_readers_on_the_live_one(admin_client, client):
+    article = ArticleFactory(slug="live-name")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(admin_client.get(url), publish=False) | {"slug": "new-name"}
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert client.get("/articles/live-name/").status_code == 200
+    assert client.get("/articles/new-name/").status_code == 404
+    assert approve(admin_client, article).status_code == 302
+    assert client.get("/articles/live-name/")["Location"] == "/articles/new-name/"
+    assert client.get("/articles/new-name/").status_code == 200
 
 
 def test_an_old_address_of_an_article_taken_offline_is_a_404(admin_client, client):

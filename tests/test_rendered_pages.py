@@ -39,6 +39,7 @@ def linked_from_a_stored_page(client, article, title):
     """A live article `article` links to, and the address of `article`'s stored page."""
     other = ArticleFactory(title=title)
     article.related_articles.add(other)
+    other.related_articles.add(article)  # links go both ways between pages
     url = article.get_absolute_url()
     assert title in served(client, url)[0]
     return other, url

@@ -1,13 +1,13 @@
 """The Editors and Clinical reviewers groups, each permission proved both ways."""
 
-import datetime
-
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article, Review
-from tests.admin_forms import approve, change_form_data, inline_prefix, sign_off_url
+from articles.models import Article, Review, Section
+from tests.admin_forms import approve, change_form_data, change_url, inline_prefix
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_editors_can_create_and_change_articles(editor):
             "summary": "A summary long enough for search engines to show it in full.",
             "status": Article.Status.DRAFT,
             **{f"{p}-{k}": 0 for p in ("sections", "causes", "relief_techniques",
-               "prevention_tips", "callouts", "reviews", "sources")
+               "prevention_tips", "callouts", "sources")
                for k in ("TOTAL_FORMS", "INITIAL_FORMS")},
         },
     )  # fmt: skip
@@ -73,63 +73,113 @@ def test_editors_can_delete_a_draft(editor):
     assert not Article.objects.filter(pk=draft.pk).exists()
 
 
-def add_review(client, article, kind):
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    page = client.get(url)
-    data = change_form_data(page)
-    prefix = inline_prefix(page, Review)
-    row = int(data[f"{prefix}-TOTAL_FORMS"])
-    data |= {
-        f"{prefix}-TOTAL_FORMS": row + 1,
-        f"{prefix}-{row}-reviewed_on": datetime.date(2026, 11, 20),
-        f"{prefix}-{row}-kind": kind,
-        f"{prefix}-{row}-reviewer_name": "Dr Example Person",
-        f"{prefix}-{row}-reviewer_role": "General practitioner",
-    }
-    return client.post(url, data)
+NEW_TEXT = "Wombats stretch their calves slowly."
+NOT_CLINICALLY_REVIEWED = "This page has not yet been reviewed by a clinician."
 
 
-def test_editors_cannot_record_a_clinical_review(editor, seed_article):
-    response = add_review(editor, seed_article, Review.Kind.CLINICAL)
+def submit_a_change(editor, article, text=NEW_TEXT):
+    """An editor changes the article's first section and submits it for clinical review."""
+    page = editor.get(change_url(article))
+    data = change_form_data(page, publish=False)
+    data[f"{inline_prefix(page, Section)}-0-body"] = text
+    data["_submit"] = "Save and submit for clinical review"
+    assert editor.post(change_url(article), data).status_code == 302
 
-    assert response.status_code == 200
-    assert "Only members of the Clinical reviewers group" in response.content.decode()
-    assert not seed_article.reviews.filter(kind=Review.Kind.CLINICAL).exists()
+
+def reader_page(client, article):
+    return client.get(article.get_absolute_url()).content.decode()
 
 
-def test_an_editors_review_waits_for_sign_off_before_readers_see_it(
-    editor, clinical_reviewer, seed_article
+def name_the_clinician(first_name, last_name):
+    get_user_model().objects.filter(username="clinical_reviewers").update(
+        first_name=first_name, last_name=last_name
+    )
+
+
+def on_today():
+    today = timezone.localdate()
+    return f"on {today.day} {today:%B %Y}."
+
+
+def test_the_change_page_has_no_way_to_write_a_review(editor, seed_article):
+    page = editor.get(change_url(seed_article))
+
+    assert Review not in {inline.formset.model for inline in page.context["inline_admin_formsets"]}
+
+
+def test_under_clinical_sign_off_an_editor_cannot_approve_and_records_no_review(
+    client, editor, seed_article
 ):
-    assert add_review(editor, seed_article, Review.Kind.EDITORIAL).status_code == 302
-    assert seed_article.reviews.count() == 1  # readers' version is unchanged
-    assert editor.post(sign_off_url(seed_article), {"_submit": "1"}).status_code == 302
+    submit_a_change(editor, seed_article)
 
-    assert approve(clinical_reviewer, seed_article).status_code == 302
+    assert approve(editor, seed_article).status_code == 403
 
-    assert seed_article.reviews.count() == 2
-
-
-def test_clinical_reviewers_can_record_a_clinical_review(clinical_reviewer, seed_article):
-    assert add_review(clinical_reviewer, seed_article, Review.Kind.CLINICAL).status_code == 302
-    assert seed_article.reviews.filter(kind=Review.Kind.CLINICAL).count() == 1
+    assert list(seed_article.reviews.values_list("kind", flat=True)) == [Review.Kind.EDITORIAL]
+    page = reader_page(client, seed_article)
+    assert NEW_TEXT not in page
+    assert NOT_CLINICALLY_REVIEWED in page
 
 
-def test_editors_cannot_change_a_clinical_review(editor, clinical_reviewer, seed_article):
-    add_review(clinical_reviewer, seed_article, Review.Kind.CLINICAL)
-    url = reverse("admin:articles_article_change", args=[seed_article.pk])
-    page = editor.get(url)
-    data = change_form_data(page)
-    prefix = inline_prefix(page, Review)
-    clinical_row = next(
-        i
-        for i in range(int(data[f"{prefix}-TOTAL_FORMS"]))
-        if data[f"{prefix}-{i}-kind"] == Review.Kind.CLINICAL
-    )
-    data[f"{prefix}-{clinical_row}-reviewer_name"] = "Someone else"
+def test_a_clinical_reviewers_approval_records_a_clinical_review_with_their_name_and_role(
+    client, editor, clinical_reviewer, seed_article
+):
+    name_the_clinician("Dana", "Reyes")
+    submit_a_change(editor, seed_article)
+    assert NOT_CLINICALLY_REVIEWED in reader_page(client, seed_article)
 
-    response = editor.post(url, data)
+    approved = approve(clinical_reviewer, seed_article, role="Consultant neurologist")
 
-    assert response.status_code == 200
-    assert seed_article.reviews.get(kind=Review.Kind.CLINICAL).reviewer_name == (
-        "Dr Example Person"
-    )
+    assert approved.status_code == 302
+
+    review = seed_article.reviews.get(kind=Review.Kind.CLINICAL)
+    assert (review.reviewer_name, review.reviewer_role) == ("Dana Reyes", "Consultant neurologist")
+    assert review.reviewer.username == "clinical_reviewers"
+    page = reader_page(client, seed_article)
+    assert NEW_TEXT in page
+    assert f"Reviewed by Dana Reyes, Consultant neurologist, {on_today()}" in page
+    assert NOT_CLINICALLY_REVIEWED not in page
+
+
+def test_a_clinical_reviewer_gives_their_role_to_approve(
+    client, editor, clinical_reviewer, seed_article
+):
+    submit_a_change(editor, seed_article)
+
+    refused = approve(clinical_reviewer, seed_article, role="")
+
+    assert refused.status_code == 200
+    assert refused.context["approve_form"].errors["reviewer_role"]
+    assert not seed_article.reviews.filter(kind=Review.Kind.CLINICAL).exists()
+    assert NEW_TEXT not in reader_page(client, seed_article)
+
+
+def test_a_superusers_approval_is_an_editorial_review_not_a_clinical_one(
+    client, admin_client, editor, seed_article
+):
+    submit_a_change(editor, seed_article)
+
+    assert approve(admin_client, seed_article).status_code == 302
+
+    review = seed_article.reviews.exclude(reviewer=None).get()
+    assert (review.kind, review.reviewer_name) == (Review.Kind.EDITORIAL, "admin")
+    assert not seed_article.reviews.filter(kind=Review.Kind.CLINICAL).exists()
+    page = reader_page(client, seed_article)
+    assert NEW_TEXT in page
+    assert NOT_CLINICALLY_REVIEWED in page
+
+
+def test_later_changes_leave_a_clinical_review_as_the_clinician_gave_it(
+    client, editor, clinical_reviewer, admin_client, seed_article
+):
+    name_the_clinician("Dana", "Reyes")
+    submit_a_change(editor, seed_article)
+    approve(clinical_reviewer, seed_article)
+    submit_a_change(editor, seed_article, text="Otters stretch their calves slowly.")
+
+    assert approve(admin_client, seed_article).status_code == 302
+
+    review = seed_article.reviews.get(kind=Review.Kind.CLINICAL)
+    assert (review.reviewer_name, review.reviewer_role) == ("Dana Reyes", "Consultant neurologist")
+    page = reader_page(client, seed_article)
+    assert "Otters stretch their calves slowly." in page
+    assert f"Reviewed by Dana Reyes, Consultant neurologist, {on_today()}" in page

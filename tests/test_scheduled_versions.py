@@ -182,10 +182,13 @@ def test_a_change_that_can_no_longer_apply_goes_back_to_its_editor(
 
     assert not Publication.objects.waiting().exists()
     assert client.get(seed_article.get_absolute_url()).status_code == 200  # the live version
+    assert NEW_TEXT not in reader_page(client, seed_article)
     copy = WorkingCopy.objects.get(article=seed_article)
     assert copy.state == WorkingCopy.State.SENT_BACK
     assert "could not be applied" in copy.review_comment
     assert "could not be applied" in editor.get(sign_off_url(seed_article)).content.decode()
+    # The editor's changes wait in the draft, to fix and submit again.
+    assert NEW_TEXT in editor.get(change_url(seed_article)).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -245,25 +248,25 @@ def test_an_approved_address_change_is_put_live_by_a_visit_to_the_new_address(
     assert client.get(f"/articles/{seed_article.slug}/").status_code == 301
 
 
-def test_a_change_that_fails_to_go_live_goes_back_and_every_page_still_works(
+def test_a_scheduled_change_linking_an_article_deleted_since_goes_live_without_the_link(
     client, admin_client, editor, clinical_reviewer, seed_article
 ):
     other = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, title="Draft link")
     seed_article.related_articles.add(other)
-    edit(editor, seed_article, _submit="1")  # the copy links to the draft
+    edit(editor, seed_article, _submit="1")  # the draft links to the other article
     go_live = timezone.now() + datetime.timedelta(hours=1)
     approved_for(clinical_reviewer, seed_article, go_live)
     delete = reverse("admin:articles_article_delete", args=[other.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
 
-    assert schedule.go_live_due(go_live + datetime.timedelta(seconds=1)) == 0
+    assert schedule.go_live_due(go_live + datetime.timedelta(seconds=1)) == 1
 
     assert not Publication.objects.waiting().exists()
-    copy = WorkingCopy.objects.get(article=seed_article)
-    assert (
-        copy.state == WorkingCopy.State.SENT_BACK and "could not be applied" in copy.review_comment
-    )
-    assert client.get(seed_article.get_absolute_url()).status_code == 200
+    assert not seed_article.related_articles.exists()
+    assert NEW_TEXT in reader_page(client, seed_article)
+    assert client.get(f"{seed_article.get_absolute_url()}bedside-card/").status_code == 200
+    assert client.get(reverse("articles:index")).status_code == 200
+    assert not WorkingCopy.objects.filter(article=seed_article).exists()
 
 
 def test_a_later_go_live_with_no_whole_time_is_refused_not_published(

@@ -1,28 +1,10 @@
 """The real settings module, loaded in a fresh process with a given environment."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.test import Client
 
-PROJECT = Path(__file__).resolve().parents[1]
+from tests.processes import PROJECT, manage, settings_in_a_fresh_process
+
 SECRET = "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-
-
-def manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
-    clean["DJANGO_SETTINGS_MODULE"] = "cramps.settings"
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_debug_off_without_a_secret_key_stops_start_up():
@@ -44,16 +26,6 @@ def test_production_settings_pass_the_deployment_checks_with_nothing_silenced():
 
 def test_debug_on_runs_without_a_secret_key():
     assert manage("check", DJANGO_DEBUG="true").returncode == 0
-
-
-def settings_in_a_fresh_process(*names, **env):
-    script = (
-        "import json; from django.conf import settings; "
-        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}, default=str))"
-    )
-    result = manage("shell", "--no-imports", "-c", script, **env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_debug_off_means_production_settings():

@@ -2,10 +2,11 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
-from articles.models import Article
-from tests.admin_forms import change_form_data, inline_prefix
+from articles.models import Article, Review, Section
+from tests.admin_forms import approve, change_form_data, inline_prefix
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +52,12 @@ def test_drafts_and_scheduled_articles_are_absent(client):
     assert not [loc for loc in sitemap_entries(client) if "/articles/" in loc]
 
 
-def save(admin_client, article, change=lambda data, page: None):
-    from django.test import TestCase
-
+def save(admin_client, article, change=lambda data, page: None, publish=True):
+    """Save the change page: with "Save and publish" (so that the save reaches readers), or
+    with plain "Save" (`publish=False`), which keeps it as unpublished changes."""
     url = reverse("admin:articles_article_change", args=[article.pk])
     page = admin_client.get(url)
-    data = change_form_data(page)
+    data = change_form_data(page, publish=publish)
     change(data, page)
     # The save's commit starts a new page-cache generation; run that as a commit would.
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -77,44 +78,37 @@ def lastmod(client, article):
     return sitemap_entries(client)[f"https://testserver{article.get_absolute_url()}"]
 
 
-def test_lastmod_stays_put_when_a_save_changes_nothing(admin_client, client, seed_article):
+def new_words(data, page):
+    data[f"{inline_prefix(page, Section)}-0-body"] = "Clearer words."
+
+
+def test_lastmod_stays_put_when_a_save_changes_nothing_readers_see(
+    admin_client, client, seed_article
+):
     before = lastmod(client, seed_article)
 
-    save(admin_client, seed_article)
+    save(admin_client, seed_article, new_words, publish=False)
 
     assert lastmod(client, seed_article) == before
 
 
 def test_lastmod_moves_when_the_words_change(admin_client, client, seed_article):
-    from articles.models import Section
-
     before = lastmod(client, seed_article)
 
-    def edit(data, page):
-        data[f"{inline_prefix(page, Section)}-0-body"] = "Clearer words."
-
-    save(admin_client, seed_article, edit)
+    save(admin_client, seed_article, new_words)
 
     assert lastmod(client, seed_article) > before
 
 
-def test_lastmod_moves_when_a_review_is_recorded(admin_client, client, seed_article):
-    from articles.models import Review
-
+def test_lastmod_moves_when_a_review_is_recorded(client, clinical_reviewer, seed_article):
     before = lastmod(client, seed_article)
+    save(clinical_reviewer, seed_article, publish=False)
 
-    def review(data, page):
-        prefix = inline_prefix(page, Review)
-        row = int(data[f"{prefix}-TOTAL_FORMS"])
-        data |= {
-            f"{prefix}-TOTAL_FORMS": row + 1,
-            f"{prefix}-{row}-reviewed_on": "2026-11-26",
-            f"{prefix}-{row}-kind": Review.Kind.EDITORIAL,
-            f"{prefix}-{row}-reviewer_name": "Night Cramps editorial team",
-        }
+    # Approval by a clinical reviewer records a clinical review, shown on the page.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert approve(clinical_reviewer, seed_article).status_code == 302
 
-    save(admin_client, seed_article, review)
-
+    assert seed_article.reviews.filter(kind=Review.Kind.CLINICAL).exists()
     assert lastmod(client, seed_article) > before
 
 
@@ -123,8 +117,12 @@ def test_lastmod_stays_put_when_only_the_publishing_dates_change(
 ):
     before = lastmod(client, seed_article)
 
-    save(admin_client, seed_article, lambda data, page: data.update(review_due_on="2028-01-01"))
+    def new_dates(data, page):
+        data.update(review_due_on="2028-01-01", publish_at_0="2026-01-01")
 
+    save(admin_client, seed_article, new_dates, publish=False)
+
+    assert Article.rows.get(draft_of=seed_article).review_due_on == datetime.date(2028, 1, 1)
     assert lastmod(client, seed_article) == before
 
 

@@ -1,6 +1,7 @@
 """Every writer of articles leaves the same trace, because each goes through the one write
 path (articles.publishing.changes): search finds the new words, every cached page is stale,
-and an address readers had keeps working."""
+and an address readers had keeps working. In the admin the path runs when a version goes
+live ("Save and publish", or approval), never on a save of unpublished changes."""
 
 import pytest
 from django.core.management import call_command
@@ -10,9 +11,10 @@ from reversion.models import Version
 from articles.models import Article
 from articles.search import search
 from tests.admin_forms import (
+    approve,
     article_versions,
     change_form_data,
-    restore,
+    change_url,
     save_through_admin,
 )
 from tests.constants import SEED_SLUG
@@ -66,10 +68,23 @@ def test_adding_in_the_admin(trace, admin_client, db):
             slug="wombat-cramps",
             summary="What a wombat should know about cramps in the calf at night, in brief.",
             status=Article.Status.PUBLISHED,
+            _publish="Save and publish",
         )
         assert admin_client.post(add, data).status_code == 302
 
     trace(add_article, finds="wombat")
+
+
+def restore_into_draft(client, article, version):
+    """Restore `version` from the history page: it becomes the article's unpublished changes."""
+    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+
+
+def approve_now(client, article):
+    response = approve(client, article)
+    assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def test_restoring_from_history(trace, admin_client, seed_article):
@@ -81,11 +96,14 @@ def test_restoring_from_history(trace, admin_client, seed_article):
         admin_client, seed_article, lambda d, p: d.update(title="Later title", slug="later")
     )
 
-    trace(
-        lambda: restore(admin_client, seed_article, numbat),
-        finds="numbat",
-        redirects=("later", "numbat"),
-    )
+    def restore_and_publish():
+        restore_into_draft(admin_client, seed_article, numbat)
+        # Restored as unpublished changes: readers and search keep the live version.
+        assert admin_client.get("/articles/later/").status_code == 200
+        assert not search("numbat")
+        approve_now(admin_client, seed_article)
+
+    trace(restore_and_publish, finds="numbat", redirects=("later", "numbat"))
 
 
 def test_recovering_a_deleted_article(trace, admin_client, db):
@@ -97,9 +115,12 @@ def test_recovering_a_deleted_article(trace, admin_client, db):
     recover = reverse("admin:articles_article_recover", args=[version.pk])
 
     def recover_and_publish():
-        page = admin_client.get(recover)
-        data = change_form_data(page) | {"status": Article.Status.PUBLISHED, "publish_at_0": ""}
-        assert admin_client.post(recover, data).status_code == 302
+        assert admin_client.get(recover).status_code == 200
+        recovered = admin_client.post(recover)
+        assert recovered.status_code == 302
+        page = Article.objects.get(title="Lost bilby")
+        assert recovered["Location"] == change_url(page)
+        approve_now(admin_client, page)
 
     trace(recover_and_publish, finds="bilby")
 

@@ -250,9 +250,19 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
             "as “Added advice on statins”."
         ),
     )
-    # Set by the admin: the user's rights (articles.accounts.roles.may_publish), and the page
-    # this form's draft belongs to (None for a new article).
+    # With "Save and publish", a clinician's approval is the review readers are told of.
+    reviewer_role = forms.CharField(
+        label="Your role, shown to readers",
+        required=False,
+        max_length=120,
+        help_text="With “Save and publish”: such as “GP”. Readers see “Reviewed by (your "
+        "name), (your role)”.",
+    )
+    # Set by the admin: the user's rights (articles.accounts.roles.may_publish), whether
+    # publishing from here records a clinical review, and the page this form's draft
+    # belongs to (None for a new article).
     may_publish = False
+    reviews_clinically = False
     page = None
     revision_comment = forms.CharField(
         required=False,
@@ -299,6 +309,12 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
                 "a draft, save, and submit it for clinical review.",
             )
         self._refuse_what_another_page_has(cleaned)
+        publishing_now = "_publish" in self.data and self.may_publish
+        if publishing_now and self.reviews_clinically and not cleaned.get("reviewer_role"):
+            self.add_error(
+                "reviewer_role",
+                "Give your role to publish: readers are told who reviewed the page.",
+            )
         cleaned["publish_at"] = go_live_time(cleaned.get("status"), cleaned.get("publish_at"))
         publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
         if publish_at and unpublish_at and unpublish_at <= publish_at:

@@ -114,6 +114,18 @@ class Migration(migrations.Migration):
                 to="articles.article",
             ),
         ),
+        # Links both ways between pages only (made so by publishing): a draft's links
+        # must not write into the pages it names.
+        migrations.AlterField(
+            model_name="article",
+            name="related_articles",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Other articles a reader of this one may need; the link goes both ways.",
+                related_name="linked_from",
+                to="articles.article",
+            ),
+        ),
         migrations.AddField(
             model_name="callout",
             name="key",

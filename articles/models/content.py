@@ -190,9 +190,13 @@ class Article(TimeStampedModel):
         default=False,
         help_text="Only one article can do this.",
     )
+    # Both ways between pages, made so by publishing (drafts.copy_into), not by Django's
+    # symmetrical links: those would write a link into the other page for every draft.
     related_articles = models.ManyToManyField(
         "self",
+        symmetrical=False,
         blank=True,
+        related_name="linked_from",
         help_text="Other articles a reader of this one may need; the link goes both ways.",
     )
     draft_of = models.OneToOneField(

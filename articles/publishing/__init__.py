@@ -1,1 +1,1 @@
-"""Publishing: the one write path every change to an article goes through."""
+"""Publishing: drafts of articles, sign-off, the one publish step and the write path after it."""

@@ -183,24 +183,27 @@ class SignOffAdmin(admin.ModelAdmin):
         return super().log_change(request, obj.draft_of or obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):
-        self.after_save(request, obj.draft_of, obj)
         return super().response_add(request, obj.draft_of, post_url_continue)
 
     def response_change(self, request, obj):
-        if obj.draft_of_id is None:  # a page shown read-only is never saved
-            return super().response_change(request, obj)
-        self.after_save(request, obj.draft_of, obj)
-        return super().response_change(request, obj.draft_of)
+        return super().response_change(request, obj.draft_of or obj)
 
-    def after_save(self, request, page, draft):
-        """The draft was saved: keep it in the history, then submit or publish it if asked."""
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        draft = form.instance
+        self.after_save(request, draft.draft_of, draft, form.cleaned_data)
+
+    def after_save(self, request, page, draft, sent):
+        """The draft and its parts were saved: keep it in the history, then submit or
+        publish it if asked (`sent`: the form's cleaned values)."""
         user = request.user
-        comment = request.POST.get("revision_comment", "").strip()[:200]
-        signoff.record_edit(page, draft, user, comment)
+        signoff.record_edit(page, draft, user, sent.get("revision_comment", ""))
         if "_publish" in request.POST and signoff.may_publish(user):
             problem = self.approve(
-                request, page, f"draft:{draft.edit_token}", _note(request), None, last_role(user)
-            )
+                request, page, f"draft:{draft.edit_token}",
+                " ".join(sent.get("publication_note", "").split()), None,
+                sent.get("reviewer_role", ""),
+            )  # fmt: skip
             if problem:
                 self.message_user(request, f"Saved, but not published: {problem}", messages.ERROR)
             else:
@@ -237,6 +240,8 @@ class SignOffAdmin(admin.ModelAdmin):
         except ValueError as problem:
             return str(problem)
         page.refresh_from_db()
+        # The admin's log names who changed the article last, as a stale form says.
+        self.log_change(request, page, "Approved for readers")
         addresses = getattr(publication, "addresses", None)
         if addresses and addresses.kept_address:
             old_url = reverse("articles:article_detail", args=[addresses.kept_address])
@@ -300,7 +305,7 @@ class SignOffAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, page):
             raise PermissionDenied
         user = request.user
-        clinical = needs_clinical_approval() and is_clinician(user)
+        clinical = reviews_clinically(user)
         sent = request.POST if request.method == "POST" else None
         approve_form = ApproveForm(sent if "_approve" in request.POST else None, clinical=clinical)
         send_back_form = SendBackForm(sent if "_send_back" in request.POST else None)
@@ -316,7 +321,10 @@ class SignOffAdmin(admin.ModelAdmin):
             lock(page)
             draft = signoff.draft_of(page) if signoff.has_changes(page) else None
             marker = f"draft:{draft.edit_token}" if draft else "nothing"
-            ever_live = Publication.objects.gone_live().filter(article=page).exists()
+            ever_live = (
+                page.status == Article.Status.PUBLISHED
+                or Publication.objects.gone_live().filter(article=page).exists()
+            )
             diff = draft and compare(
                 Snapshot.of_rows(page) if ever_live else None, Snapshot.of_rows(draft)
             )
@@ -444,10 +452,11 @@ class SignOffAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
 
 
+def reviews_clinically(user):
+    """Whether `user`'s approval is a clinical review (see signoff.review_of)."""
+    return needs_clinical_approval() and is_clinician(user)
+
+
 def may_save_and_publish(user):
-    """"Save and publish" approves one's own change: offered only where that is allowed."""
+    """ "Save and publish" approves one's own change: offered only where that is allowed."""
     return signoff.may_publish(user) and may_approve_own_changes()
-
-
-def _note(request):
-    return " ".join(request.POST.get("publication_note", "").split())[:200]

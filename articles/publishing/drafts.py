@@ -87,9 +87,14 @@ def copy_into(target, snapshot, **overrides):
     target.edit_token = uuid.uuid4()
     target.save()
     own = {target.pk, target.draft_of_id}
-    target.related_articles.set(
-        Article.objects.filter(pk__in=[pk for pk in snapshot.related if pk not in own])
+    related = set(
+        Article.objects.filter(
+            pk__in=[pk for pk in snapshot.related if pk not in own]
+        ).values_list("pk", flat=True)
     )
+    if target.draft_of_id is None:
+        link_back(target, related)
+    target.related_articles.set(related)
     sources = {}  # the snapshot's source ids -> the target's
     for model in sorted(PART_MODELS, key=lambda model: model is not Source):
         wanted = snapshot.parts.get(model, [])
@@ -124,21 +129,46 @@ def copy_into(target, snapshot, **overrides):
     return target
 
 
+def link_back(page, related):
+    """Make the pages `page` links to (`related`, pks) link back to it, and those it no
+    longer links to stop: related articles go both ways between pages."""
+    links = Article.related_articles.through
+    back = links.objects.filter(to_article=page, from_article__draft_of=None)
+    linking = set(back.values_list("from_article_id", flat=True))
+    back.filter(from_article_id__in=linking - related).delete()
+    links.objects.bulk_create(
+        links(from_article_id=pk, to_article_id=page.pk) for pk in related - linking
+    )
+
+
 def open_draft(page):
-    """The page's draft, made the first time it is asked for: a copy of the approved
-    version waiting for its time if there is one (so the next change builds on it), or
-    else of the page."""
+    """The page's draft, made the first time it is asked for (see reset_draft)."""
     draft = Article.rows.filter(draft_of=page).first()
     if draft is not None:
         return draft
+    try:
+        with transaction.atomic():
+            return copy_into(Article(draft_of=page), _starting_point(page))
+    except IntegrityError:  # another request made it first
+        return Article.rows.get(draft_of=page)
+
+
+def reset_draft(page):
+    """Make the page's draft hold no changes again (after they went live, or were
+    discarded). The draft stays, with its rows, so that a change page still open on it
+    is told it is out of date rather than refused for rows that vanished."""
+    draft = Article.rows.filter(draft_of=page).first()
+    if draft is not None:
+        copy_into(draft, _starting_point(page))
+
+
+def _starting_point(page):
+    """What a draft starts from: the approved version waiting for its time, if there is
+    one (so that the next change builds on it), or else the page."""
     waiting = Publication.objects.waiting().filter(article=page).select_related("revision")
     waiting = waiting.first()
     source = waiting and waiting.revision and Snapshot.of_revision(waiting.revision)
-    try:
-        with transaction.atomic():
-            return copy_into(Article(draft_of=page), source or Snapshot.of_rows(page))
-    except IntegrityError:  # another request made it first
-        return Article.rows.get(draft_of=page)
+    return source or Snapshot.of_rows(page)
 
 
 def start_article(draft, snapshot=None):

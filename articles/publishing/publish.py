@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, Publication, Review, WorkingCopy
 from articles.publishing import changes
-from articles.publishing.drafts import copy_into, record_version
+from articles.publishing.drafts import copy_into, record_version, reset_draft
 
 
 class AddressTaken(Exception):
@@ -79,13 +79,15 @@ def go_live(page, publication, snapshot=None, go_live_at=None, revision=None):
             note="Approved this version for readers.",
         )
     _finish_draft(page, publication)
-    publication.addresses = changes.article_changed(page, before, content_changed=True)
+    # The seed's launch leaves the fixtures' dates: nothing readers see changed.
+    changed = snapshot is not None or bool(publication.review_kind)
+    publication.addresses = changes.article_changed(page, before, content_changed=changed)
     return publication
 
 
 def _finish_draft(page, publication):
-    """The draft is done with once what it holds is live: when it is the version approved,
-    or was never changed. A draft edited after the approval stays, as unpublished changes."""
+    """The draft holds no changes once what it holds is live: when it is the version
+    approved, or was never changed. A draft edited after the approval keeps its changes."""
     draft = Article.rows.filter(draft_of=page).first()
     if draft is None:
         return
@@ -94,7 +96,7 @@ def _finish_draft(page, publication):
     )
     if not changed_since:
         WorkingCopy.objects.filter(article=page).delete()
-        draft.delete()
+        reset_draft(page)
 
 
 def record_launch(page, revision=None):

@@ -17,7 +17,7 @@ from articles.accounts.roles import (
 )
 from articles.models import Article, Publication, WorkingCopy
 from articles.publishing import changes
-from articles.publishing.drafts import Snapshot, record_version
+from articles.publishing.drafts import Snapshot, record_version, reset_draft
 from articles.publishing.publish import go_live, lock
 
 __all__ = ["may_publish", "needs_clinical_approval"]
@@ -176,7 +176,7 @@ def discard(page, user):
     The versions stay in the history."""
     record_version(page, user, "Unpublished changes discarded")
     WorkingCopy.objects.filter(article=page).delete()
-    Article.rows.filter(draft_of=page).delete()
     waiting = Publication.objects.waiting().filter(article=page)
     if may_publish(user) and waiting.delete()[0]:
         changes.schedule_changed(page)
+    reset_draft(page)

@@ -42,10 +42,22 @@ class Command(BaseCommand):
             # its links to the others.
             for fixture in SEED_FIXTURES:
                 call_command("loaddata", fixture, verbosity=verbosity)
+            self.link_both_ways()
             for slug in SEED_FIXTURES:  # each launch fixture is named after its address
                 revision = self.record_revision(slug, SEED_COMMENTS[slug])
                 record_launch(Article.objects.get(slug=slug), revision)
             changes.articles_loaded(Article.objects.all())
+
+    def link_both_ways(self):
+        """The fixtures name each link between the launch articles once (the first cannot
+        name the second, loaded after it); readers of each get the other."""
+        links = Article.related_articles.through
+        pairs = set(links.objects.values_list("from_article_id", "to_article_id"))
+        links.objects.bulk_create(
+            links(from_article_id=to, to_article_id=source)
+            for source, to in pairs
+            if (to, source) not in pairs
+        )
 
     def record_revision(self, slug, comment):
         """Record the article at `slug`, with all its parts, in its history."""
