@@ -8,7 +8,8 @@ PORT ?= 8000
 WITH_ENV := set -a && . ./.env && set +a &&
 
 .DEFAULT_GOAL := help
-.PHONY: help install run editor test test-postgres lint format check bench measure-editor
+.PHONY: help install run editor test test-sign-off-long test-postgres lint format check bench \
+	measure-editor
 
 help: ## List the commands
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +53,10 @@ editor: install .env ## Create an editor (superuser) account; DJANGO_SUPERUSER_*
 test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings tests.settings
 	$(BIN)/pytest
+
+test-sign-off-long: install ## The sign-off state machine, longer and with a random seed
+	HYPOTHESIS_EXAMPLES=$${HYPOTHESIS_EXAMPLES:-200} HYPOTHESIS_STEPS=$${HYPOTHESIS_STEPS:-40} \
+	  HYPOTHESIS_RANDOM=1 $(BIN)/pytest tests/test_sign_off_invariant.py -p no:cacheprovider
 
 test-postgres: install ## Run the suite against the local PostgreSQL
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cramps} $(BIN)/pytest

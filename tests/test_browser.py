@@ -372,6 +372,8 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
     go_live = timezone.localtime() + datetime.timedelta(seconds=4)
     reviewer.goto(sign_off)
     assert "muscle." in reviewer.locator("#changes").inner_text()
+    violations = axe_violations(reviewer)  # the changes, the checks and the forms
+    assert violations == [], "\n".join(violations)
     reviewer.fill("input[name=reviewer_role]", "Consultant neurologist")
     reviewer.fill("textarea[name=note]", "Clearer advice on stretching")
     reviewer.check("input[name=when][value=later]")

@@ -103,7 +103,7 @@ def test_an_unchanged_copy_has_no_differences():
 
     assert diff.is_empty
     assert "No differences from the live version." in render_to_string(
-        "admin/articles/article/version_diff.html", {"diff": diff}
+        "admin/articles/article/version_diff.html", {"diff": diff, "against": "the live version"}
     )
 
 

@@ -5,8 +5,9 @@ After every step: each article's page, its search result and its JSON-LD equal t
 version of its last publication that went live; every publication that went live was
 approved by someone allowed to approve it, and the version approved is the version the
 reviewer's sign-off page showed; no publication record is ever lost; nothing answers 500
-(the test client raises). HYPOTHESIS_EXAMPLES and HYPOTHESIS_STEPS make a longer run
-(`make test-sign-off-long`); CI runs a fixed seed within a minute.
+(the test client raises). CI runs a fixed seed (derandomised) within a minute;
+`make test-sign-off-long` runs more and longer sequences from a random seed
+(HYPOTHESIS_EXAMPLES, HYPOTHESIS_STEPS).
 """
 
 import collections
