@@ -32,12 +32,14 @@ from tests.admin_forms import (
     sign_off_url,
 )
 from tests.constants import SEED_SLUG
+from tests.factories import ArticleFactory
 from tests.pages import page_text
 from tests.processes import settings_in_a_fresh_process
 
 pytestmark = pytest.mark.django_db
 
 NEW_TIP = "Wombats stretch before they sleep."
+NEW_SUMMARY = "Night cramps explained again, in words a reviewer has not approved yet."
 
 
 def submitting(**values):
@@ -262,3 +264,36 @@ def test_self_approval_is_off_by_default_under_the_clinical_policy(policy, allow
         "SIGN_OFF_SELF_APPROVAL", CRAMPS_SIGN_OFF=policy, DJANGO_DEBUG="true"
     )
     assert found["SIGN_OFF_SELF_APPROVAL"] is allowed
+
+
+def test_a_draft_ticking_the_home_page_box_taken_since_is_refused_in_words(
+    editor, clinical_reviewer, seed_article
+):
+    Article.objects.filter(pk=seed_article.pk).update(is_home_help=False)
+    other = ArticleFactory()
+    save_through_admin(editor, other, submitting(is_home_help="on"))
+    # The launch article takes the box back meanwhile.
+    Article.objects.filter(pk=seed_article.pk).update(is_home_help=True)
+
+    refused = approve(clinical_reviewer, other)
+
+    assert refused.status_code == 200
+    assert "another article already shows its box on the home page" in refused.content.decode()
+    assert not Publication.objects.filter(article=other, published_by__isnull=False)
+
+
+def test_a_typed_go_live_time_with_now_chosen_publishes_nothing(
+    client, editor, clinical_reviewer, seed_article
+):
+    save_through_admin(editor, seed_article, submitting(summary=NEW_SUMMARY))
+    page = clinical_reviewer.get(sign_off_url(seed_article))
+    later = timezone.localtime() + datetime.timedelta(days=3)
+    data = {
+        "_approve": "1", "when": "now", "go_live_at": later.strftime("%Y-%m-%dT%H:%M"),
+        "reviewed": page.context["approve_form"]["reviewed"].value(), "reviewer_role": "GP",
+    }  # fmt: skip
+
+    refused = clinical_reviewer.post(sign_off_url(seed_article), data)
+
+    assert refused.status_code == 200 and "but chose Now" in refused.content.decode()
+    assert NEW_SUMMARY not in client.get(f"/articles/{SEED_SLUG}/").content.decode()

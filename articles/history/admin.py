@@ -98,7 +98,7 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
             "article": page,
             "version": version,
             "compared_with_draft": current is not page,
-            "sign_off": self.sign_off_context(request, page),
+            "sign_off": self.sign_off_context(request, page, on_sign_off_page=True),
             "diff": compare(Snapshot.of_rows(current), snapshot),
         }
         return TemplateResponse(request, "admin/articles/article/restore.html", context)

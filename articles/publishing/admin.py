@@ -20,7 +20,7 @@ from articles.publishing import signoff
 from articles.publishing.compare import compare
 from articles.publishing.drafts import Snapshot, open_draft, page_versions, start_article
 from articles.publishing.forms import ApproveForm, SendBackForm
-from articles.publishing.publish import AddressTaken, lock
+from articles.publishing.publish import CannotGoLive, lock
 
 
 def last_role(user):
@@ -168,10 +168,8 @@ class SignOffAdmin(admin.ModelAdmin):
                 "you made some of these changes, and on this site a second person approves "
                 "every change. Submit them for review."
             )
-        except AddressTaken as taken:
-            return f"{taken}. Choose another web address for this one."
-        except ValueError as problem:
-            return str(problem)
+        except CannotGoLive as problem:
+            return f"{problem}."
         page.refresh_from_db()
         # The admin's log names who changed the article last, as a stale form says.
         self.log_change(request, page, "Approved for readers")

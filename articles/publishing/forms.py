@@ -56,6 +56,13 @@ class ApproveForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("when") == "now":
+            if cleaned.get("go_live_at"):
+                # A reviewer who typed a time meant it: never publish now in its place.
+                self.add_error(
+                    "when",
+                    "You gave a date and time but chose Now. Choose “At the date and time "
+                    "below”, or clear the date and time.",
+                )
             cleaned["go_live_at"] = None
         elif not cleaned.get("go_live_at") and "go_live_at" not in self.errors:
             self.add_error("go_live_at", "Enter the whole date and time, or choose Now.")

@@ -15,17 +15,24 @@ from articles.publishing import changes
 from articles.publishing.drafts import copy_into, record_version, reset_draft
 
 
-class AddressTaken(Exception):
-    """Another article is published at the address the version would take."""
-
-    def __init__(self, article):
-        super().__init__(f"{article.get_absolute_url()} is the address of “{article}”")
-        self.article = article
+class CannotGoLive(Exception):
+    """The version would break a rule pages keep; its message says which, to an editor."""
 
 
-class TakenDownBeforeLive(ValueError):
-    def __init__(self):
-        super().__init__("Its take-down time comes before it would go live.")
+def _refusal(page, version, go_live_at):
+    """Why `version` cannot become `page` now, if it cannot (the database would refuse the
+    first two; these say so in words)."""
+    others = Article.objects.exclude(pk=page.pk)
+    taken = others.filter(slug=version.slug).first()
+    if taken is not None:
+        return f"{taken.get_absolute_url()} is the address of “{taken}”"
+    if version.is_home_help and others.filter(is_home_help=True).exists():
+        return "another article already shows its box on the home page"
+    if page.status != Article.Status.PUBLISHED:
+        starts = go_live_at or timezone.now()
+        if version.unpublish_at and version.unpublish_at <= starts:
+            return "its take-down time comes before it would go live"
+    return None
 
 
 def lock(page):
@@ -46,15 +53,12 @@ def go_live(page, publication, snapshot=None, go_live_at=None, revision=None):
     """
     before = changes.Before.of(page.pk)
     if snapshot is not None:
-        taken = Article.objects.exclude(pk=page.pk).filter(slug=snapshot.article.slug).first()
-        if taken is not None:
-            raise AddressTaken(taken)
+        refusal = _refusal(page, snapshot.article, go_live_at)
+        if refusal:
+            raise CannotGoLive(refusal)
         dates = {}
         if page.status != Article.Status.PUBLISHED:
             publish_at = go_live_at or timezone.now().replace(microsecond=0)
-            unpublish_at = snapshot.article.unpublish_at
-            if unpublish_at and unpublish_at <= publish_at:
-                raise TakenDownBeforeLive
             dates = {"status": Article.Status.PUBLISHED, "publish_at": publish_at}
         with transaction.atomic():
             copy_into(page, snapshot, **dates)

@@ -86,7 +86,7 @@ def _go_live(article_pk, now):
                 raise Unavailable("its version is no longer in the history")
             with transaction.atomic():
                 publish.go_live(page, publication, snapshot)
-        except (Unavailable, publish.AddressTaken, ValueError) as problem:
+        except (Unavailable, publish.CannotGoLive) as problem:
             _could_not_go_live(page, publication, problem)
             return 0
     return 1
