@@ -339,11 +339,17 @@ class SignOffAdmin(admin.ModelAdmin):
                 cleaned.get("go_live_at"), cleaned.get("reviewer_role", ""),
             )  # fmt: skip
         except signoff.ChangedSinceReview:
-            approve_form.add_error(
-                None,
+            refused = (
                 "Nothing was published: the changes were edited or published after this page "
-                "showed them. Read what is waiting now, below, then approve again.",
+                "showed them."
             )
+            if not self.sign_off_context(request, page)["may_approve"]:
+                self.message_user(request, refused, messages.ERROR)
+                return True
+            # The form stays, with the reviewer's note, to approve what waits now once
+            # they have read it.
+            approve_form.add_error(None, f"{refused} Read what is waiting now, below, then "
+                                   "approve again.")  # fmt: skip
             return False
         if problem:
             approve_form.add_error(None, f"Nothing was published: {problem}")
