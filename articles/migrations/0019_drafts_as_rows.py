@@ -105,13 +105,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article",
             name="draft_of",
-            field=models.OneToOneField(
+            field=models.ForeignKey(
                 blank=True,
+                db_index=False,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.CASCADE,
-                related_name="draft",
+                related_name="drafts",
                 to="articles.article",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("draft_of__isnull", False)),
+                fields=("draft_of",),
+                name="article_one_draft_per_page",
             ),
         ),
         # Links both ways between pages only (made so by publishing): a draft's links

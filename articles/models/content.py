@@ -107,8 +107,10 @@ class Article(TimeStampedModel):
     """A patient-information page, with its sections, lists and care cards.
 
     A row with `draft_of` set is not a page but the unpublished changes to one: its draft,
-    with parts of its own, edited in the admin. Only articles.publishing.publish writes a
-    page's rows, from a draft or a stored version (see articles.publishing.drafts).
+    with parts of its own, edited in the admin. Only articles.publishing.publish gives a
+    page its content, from a draft or a stored version (a new article's page is made
+    holding only its title and address, where readers cannot see it; see
+    articles.publishing.drafts).
     """
 
     class Status(models.TextChoices):
@@ -199,9 +201,12 @@ class Article(TimeStampedModel):
         related_name="linked_from",
         help_text="Other articles a reader of this one may need; the link goes both ways.",
     )
-    draft_of = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="draft",
-        editable=False,
+    # One draft per page (a constraint below). No index of its own: pages are the rows
+    # whose draft_of is empty, almost all of them, and an index on it leads SQLite's
+    # planner to walk every page (search, lists) instead of its better index.
+    draft_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="drafts",
+        db_index=False, editable=False,
     )  # fmt: skip
     # When the words readers see last changed (a review counts): the sitemap's lastmod and
     # the page's dateModified. Unlike updated_at, a save that changes nothing leaves it.
@@ -237,6 +242,11 @@ class Article(TimeStampedModel):
     class Meta:
         ordering = ["title"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["draft_of"],
+                condition=models.Q(draft_of__isnull=False),
+                name="article_one_draft_per_page",
+            ),
             # Addresses and the home page's box belong to pages; a draft only proposes them.
             models.UniqueConstraint(
                 fields=["slug"],

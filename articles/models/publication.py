@@ -1,7 +1,7 @@
 """What readers were given and when: publications, and where changes stand in sign-off.
 
 An article's page rows are its live version; its changes wait in its draft (an article row
-of its own, Article.draft) until someone who may publish approves them. Every publication
+of its own, Article.draft_of) until someone who may publish approves them. Every publication
 is recorded with the version readers got (a django-reversion revision), who approved it,
 when, and the review that approval was.
 """
