@@ -100,7 +100,9 @@ def read(request, slug, now=None):
     at = connection.ops.adapt_datetimefield_value(now)
     params = [at, at, request.resolver_match.view_name, _origin(request), BUILD, at, slug,
               *live_condition("a", Article.Status.PUBLISHED, at)[1]]  # fmt: skip
-    article = next(iter(Article.objects.raw(_read_sql(connection.vendor), params)), None)
+    # Article.rows: the query keeps to pages itself (live_condition), and the pages-only
+    # manager would build its filter on every request for nothing.
+    article = next(iter(Article.rows.raw(_read_sql(connection.vendor), params)), None)
     if article is not None:
         if isinstance(article.stored_tags, str):
             article.stored_tags = json.loads(article.stored_tags)
