@@ -205,12 +205,17 @@ def test_comparing_needs_rights_on_articles(client, django_user_model, seed_arti
     assert response.status_code == 403
 
 
-def test_word_diff_marks_whole_words_in_context():
-    from articles.publishing.diff import word_diff
+def test_word_diff_marks_whole_words_in_context_and_says_so_to_screen_readers():
+    from articles.publishing.diff import ADDED, REMOVED, word_diff
 
     html = str(word_diff("after instrumental studies.", "after scans and other tests."))
 
-    assert "after <del>instrumental studies.</del><ins>scans and other tests.</ins>" in html
+    removed, added = (
+        REMOVED.format("instrumental studies."),
+        ADDED.format("scans and other tests."),
+    )
+    assert f"after {removed}{added}" in html
+    assert "[removed: </span>instrumental studies." in html
 
 
 def test_word_diff_escapes_text():

@@ -206,7 +206,7 @@ def test_a_publication_makes_stale_only_the_pages_that_show_the_article(
     }
 
 
-def test_saving_a_working_copy_makes_nothing_stale(
+def test_saving_unpublished_changes_makes_nothing_stale(
     client, seed_article, django_capture_on_commit_callbacks
 ):
     from tests.accounts import member_of

@@ -58,7 +58,7 @@ def test_a_stored_page_is_the_rendered_page_served_with_one_query(client, seed_a
     assert RenderedPage.objects.filter(article=seed_article).count() == 2
 
 
-def test_a_working_copy_leaves_the_stored_page_and_a_publication_replaces_it(
+def test_unpublished_changes_leave_the_stored_page_and_a_publication_replaces_it(
     client, editor, clinical_reviewer, seed_article
 ):
     url = seed_article.get_absolute_url()

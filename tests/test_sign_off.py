@@ -1,4 +1,4 @@
-"""Sign-off: readers keep the live version while editors change a working copy, and only
+"""Sign-off: readers keep the live version while editors change its draft, and only
 someone who may publish gives readers a change. Through the real admin, as each role."""
 
 import datetime
@@ -52,7 +52,7 @@ def test_an_editors_save_keeps_readers_on_the_live_version(client, editor, seed_
     assert NEW_TEXT not in reader_page(client, seed_article)
     assert not search("wombats")
     assert NEW_TEXT not in seed_article.sections.values_list("body", flat=True)
-    # Editors: the change page and the preview show the working copy, and say so.
+    # Editors: the change page and the preview show the unpublished changes, and say so.
     page = editor.get(change_url(seed_article)).content.decode()
     assert NEW_TEXT in page and "Unpublished changes" in page
     preview = reverse("admin:articles_article_preview", args=[seed_article.pk])
@@ -142,7 +142,7 @@ def test_a_new_article_is_approved_for_a_time_and_goes_live_then(
     assert Article.objects.published(later).filter(pk=article.pk).exists()
 
 
-def test_restoring_a_revision_makes_a_working_copy(
+def test_restoring_a_version_makes_unpublished_changes(
     client, editor, clinical_reviewer, seed_article
 ):
     save_through_admin(clinical_reviewer, seed_article)
@@ -202,7 +202,7 @@ def test_the_seed_records_its_launch_publications(db):
 
 def publisher(django_user_model, username):
     """One who may publish. A superuser: these tests flush the database, and with it the
-    groups the data migrations made; their plain "Save" makes a working copy like anyone's."""
+    groups the data migrations made; their plain "Save" keeps unpublished changes like anyone's."""
     user = django_user_model.objects.create_superuser(username, password="x" * 20)
     return signed_in(user)
 
@@ -328,7 +328,7 @@ def test_restoring_a_published_version_never_publishes_a_taken_down_article(
     assert editor.get(url).status_code == 404
 
 
-def test_a_part_added_in_a_working_copy_never_overwrites_another_articles_part(
+def test_a_part_added_in_a_draft_never_overwrites_another_articles_part(
     editor, clinical_reviewer, seed_article
 ):
     def add_section(data, page):

@@ -166,6 +166,13 @@ class Migration(migrations.Migration):
             field=models.UUIDField(editable=False, null=True),
         ),
         migrations.RunPython(give_parts_keys_and_drafts, migrations.RunPython.noop),
+        migrations.AlterModelOptions(
+            name="workingcopy",
+            options={
+                "verbose_name": "unpublished changes",
+                "verbose_name_plural": "unpublished changes",
+            },
+        ),
         migrations.AlterField(
             model_name="callout",
             name="key",

@@ -44,8 +44,8 @@ class WorkingCopy(models.Model):
     edited_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = "working copy"
-        verbose_name_plural = "working copies"
+        verbose_name = "unpublished changes"
+        verbose_name_plural = "unpublished changes"
 
     def __str__(self):
         return f"{self.article}: {self.get_state_display()}"

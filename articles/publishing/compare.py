@@ -21,14 +21,6 @@ from articles.publishing.diff import UNCOMPARED_FIELDS, field_diff, in_words
 PLACE_FIELDS = {"key", "position"}
 # "Callouts" is the model's name; editors know them as care cards.
 HEADINGS = {Callout: "Care cards"}
-# Said to screen readers around each marked change, since colour and strike-through are
-# not heard.
-ANNOUNCED = {
-    "<ins>": '<ins><span class="visually-hidden">[added: </span>',
-    "</ins>": '<span class="visually-hidden">]</span></ins>',
-    "<del>": '<del><span class="visually-hidden">[removed: </span>',
-    "</del>": '<span class="visually-hidden">]</span></del>',
-}
 
 
 @dataclass
@@ -238,7 +230,7 @@ def _move(old, new):
 def _change(model_field, old, new):
     """A changed field: its diff, and for Markdown with an image the new text drawn."""
     label = capfirst(model_field.verbose_name)
-    diff = mark_safe(_announced(str(field_diff(model_field, old, new))))
+    diff = field_diff(model_field, old, new)
     if isinstance(model_field, MarkdownxField) and "![" in (new or ""):
         return FieldChange(label, diff, rendered=mark_safe(render_markdown(new)))
     return FieldChange(label, diff)
@@ -251,13 +243,6 @@ def _value(model_field, value):
     if isinstance(model_field, MarkdownxField):
         return FieldChange(label, rendered=mark_safe(render_markdown(value)))
     return FieldChange(label, diff=escape(in_words(model_field, value)))
-
-
-def _announced(html):
-    # The diff escapes all text, so every <ins> and <del> in it is one of its own tags.
-    for tag, replacement in ANNOUNCED.items():
-        html = html.replace(tag, replacement)
-    return html
 
 
 def _blank(value):

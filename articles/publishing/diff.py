@@ -12,6 +12,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
 
+# Marked changes say so to screen readers too: colour and strike-through are not heard.
+HIDDEN = '<span class="visually-hidden">{}</span>'
+REMOVED = f"<del>{HIDDEN.format('[removed: ')}{{}}{HIDDEN.format(']')}</del>"
+ADDED = f"<ins>{HIDDEN.format('[added: ')}{{}}{HIDDEN.format(']')}</ins>"
 # Bookkeeping fields that change on every save and say nothing to an editor.
 UNCOMPARED_FIELDS = {
     "id", "article", "created_at", "updated_at", "content_changed_at", "edit_token",
@@ -33,8 +37,8 @@ def field_diff(field, old, new):
         return word_diff(old, new)
     # Run together in one diff, "draft" and "published" read as "draftpublished".
     return format_html(
-        '<dl class="compare-part"><dt>Before</dt><dd><del>{}</del></dd>'
-        "<dt>After</dt><dd><ins>{}</ins></dd></dl>",
+        '<dl class="compare-part"><dt>Before</dt><dd>' + REMOVED + "</dd>"
+        "<dt>After</dt><dd>" + ADDED + "</dd></dl>",
         in_words(field, old),
         in_words(field, new),
     )
@@ -106,7 +110,7 @@ def _diff(old_units, new_units, within=None):
             pieces.extend(within(removed, added))
         else:
             if removed:
-                pieces.append(f"<del>{escape(removed)}</del>")
+                pieces.append(REMOVED.format(escape(removed)))
             if added:
-                pieces.append(f"<ins>{escape(added)}</ins>")
+                pieces.append(ADDED.format(escape(added)))
     return pieces

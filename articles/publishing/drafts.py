@@ -63,9 +63,6 @@ class Snapshot:
             kept.sort(key=lambda part, model=model: _page_order(model, part))
         return cls(article, parts, related)
 
-    def all_parts(self):
-        return [part for model in PART_MODELS for part in self.parts.get(model, [])]
-
 
 def _page_order(model, part):
     return tuple(getattr(part, name) for name in model._meta.ordering if name != "article")
