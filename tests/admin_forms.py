@@ -94,3 +94,11 @@ def approve(client, article, page=None, note="", go_live_at="", role="Consultant
         "when": "later" if go_live_at else "now", "reviewed": reviewed, "reviewer_role": role,
     }  # fmt: skip
     return client.post(sign_off_url(article), data)
+
+
+def add_row(data, page, model, **values):
+    """Add a row of `model`'s inline to the POST data, as "Add another" and typing do."""
+    prefix = inline_prefix(page, model)
+    row = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = row + 1
+    data.update({f"{prefix}-{row}-{name}": value for name, value in values.items()})

@@ -11,6 +11,7 @@ from articles.models import Article, Publication, Section, WorkingCopy
 from articles.search import search
 from tests.accounts import member_of, signed_in
 from tests.admin_forms import (
+    add_row,
     approve,
     article_versions,
     change_form_data,
@@ -332,11 +333,7 @@ def test_a_part_added_in_a_draft_never_overwrites_another_articles_part(
     editor, clinical_reviewer, seed_article
 ):
     def add_section(data, page):
-        prefix = inline_prefix(page, Section)
-        row = int(data[f"{prefix}-TOTAL_FORMS"])
-        data[f"{prefix}-TOTAL_FORMS"] = row + 1
-        data[f"{prefix}-{row}-heading"] = "A section only in the copy"
-        data[f"{prefix}-{row}-body"] = NEW_TEXT
+        add_row(data, page, Section, heading="A section only in the copy", body=NEW_TEXT)
 
     save_through_admin(editor, seed_article, add_section)
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)

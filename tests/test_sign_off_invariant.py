@@ -39,7 +39,7 @@ from articles.publishing.drafts import Snapshot
 from articles.publishing.publish import record_launch
 from articles.search import search
 from tests.accounts import member_of, signed_in
-from tests.admin_forms import change_form_data, change_url, inline_prefix, sign_off_url
+from tests.admin_forms import add_row, change_form_data, change_url, inline_prefix, sign_off_url
 from tests.constants import PROXIED_HTTPS
 from tests.factories import ArticleFactory, PreventionTipFactory, SectionFactory
 
@@ -131,8 +131,7 @@ class SignOff(RuleBasedStateMachine):
             if drop_tip and count:
                 data[f"{tips}-0-DELETE"] = "on"
             if add_tip:
-                data[f"{tips}-TOTAL_FORMS"] = count + 1
-                data[f"{tips}-{count}-body"] = f"Try {word} before bed."
+                add_row(data, page, PreventionTip, body=f"Try {word} before bed.")
             sections = inline_prefix(page, Section)
             data[f"{sections}-0-body"] = f"Stretch, then {word}."
             if submit:

@@ -24,6 +24,7 @@ from articles.models import (
 )
 from tests.accounts import member_of
 from tests.admin_forms import (
+    add_row,
     approve,
     change_form_data,
     change_url,
@@ -62,27 +63,14 @@ def test_the_sign_off_page_shows_every_kind_of_part_change(
     editor, clinical_reviewer, seed_article
 ):
     def add_source(data, page):
-        prefix = inline_prefix(page, Source)
-        row = int(data[f"{prefix}-TOTAL_FORMS"])
-        data[f"{prefix}-TOTAL_FORMS"] = row + 1
-        data |= {
-            f"{prefix}-{row}-title": "Wombat sleep",
-            f"{prefix}-{row}-publisher": "Wombat Institute",
-            f"{prefix}-{row}-url": "https://wombats.example.org/sleep",
-            f"{prefix}-{row}-accessed_on": "2026-12-01",
-        }
-        data[f"{prefix}-0-title"] = "A renamed source"
+        add_row(data, page, Source, title="Wombat sleep", publisher="Wombat Institute",
+                url="https://wombats.example.org/sleep", accessed_on="2026-12-01")  # fmt: skip
+        data[f"{inline_prefix(page, Source)}-0-title"] = "A renamed source"
 
     def add_tip_remove_cause_move_step(data, page):
-        tips = inline_prefix(page, PreventionTip)
-        row = int(data[f"{tips}-TOTAL_FORMS"])
         number = Source.objects.filter(article__draft_of=seed_article).count()
-        data[f"{tips}-TOTAL_FORMS"] = row + 1
-        data |= {
-            f"{tips}-{row}-body": NEW_TIP,
-            f"{tips}-{row}-evidence": "may_help",
-            f"{tips}-{row}-backed_by": str(number),
-        }
+        add_row(data, page, PreventionTip, body=NEW_TIP, evidence="may_help",
+                backed_by=str(number))  # fmt: skip
         data[f"{inline_prefix(page, Cause)}-0-DELETE"] = "on"
         steps = inline_prefix(page, ReliefTechnique)
         first, second = data[f"{steps}-0-position"], data[f"{steps}-1-position"]
