@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, event, settings
@@ -38,7 +38,7 @@ from articles.models import Article, PreventionTip, Publication, Section
 from articles.publishing.drafts import Snapshot
 from articles.publishing.publish import record_launch
 from articles.search import search
-from tests.accounts import member_of, signed_in
+from tests.accounts import member_of
 from tests.admin_forms import add_row, change_form_data, change_url, inline_prefix, sign_off_url
 from tests.constants import PROXIED_HTTPS
 from tests.factories import ArticleFactory, PreventionTipFactory, SectionFactory
@@ -82,13 +82,12 @@ class SignOff(RuleBasedStateMachine):
         self.counter = 0
         self.editor = member_of("Editors")
         self.reviewer = member_of("Clinical reviewers")
-        self.other_reviewer = signed_in(_second_reviewer())
-        self.reader = _reader()
+        self.other_reviewer = member_of("Clinical reviewers", username="second_reviewer")
+        self.reader = Client(headers=PROXIED_HTTPS)
         self.page = self._launched_article()
         self.opened = {}  # a reviewer's last sign-off page: (response, summary shown)
         self.approved = {}  # publication pk -> the summary its reviewer was shown
         self.gone_live = set()
-        self.words = {token(0)}
 
     def teardown(self):
         self.clock.stop()
@@ -104,14 +103,26 @@ class SignOff(RuleBasedStateMachine):
 
     def _next_word(self):
         self.counter += 1
-        word = token(self.counter)
-        self.words.add(word)
-        return word
+        return token(self.counter)
 
     def _step(self, action):
         """Run one step as a request would: what it queues for after commit runs."""
         with TestCase.captureOnCommitCallbacks(execute=True):
             return action()
+
+    # A change from edit to verdict in one step, so that every run approves and takes down
+    # often; the rules below interleave everything else between them.
+    @rule(
+        take_down=st.sampled_from([False, True]),
+        later=st.sampled_from([0, 5, 90]),
+        verdict=st.sampled_from(["approve", "approve", "send_back"]),
+    )
+    def change_and_review(self, take_down, later, verdict):
+        self.edit(submit=True, add_tip=True, drop_tip=False, take_down=take_down)
+        if verdict == "approve":
+            self.approve("reviewer", later, fresh=True)
+        else:
+            self.send_back()
 
     # What editors do.
 
@@ -305,23 +316,6 @@ def _json_ld(body):
             if "MedicalWebPage" in str(node.get("@type")):
                 return node
     raise AssertionError("no MedicalWebPage in the page's JSON-LD")
-
-
-def _second_reviewer():
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    user = get_user_model().objects.create_user(
-        "second_reviewer", password="x" * 20, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Clinical reviewers"))
-    return user
-
-
-def _reader():
-    from django.test import Client
-
-    return Client(headers=PROXIED_HTTPS)
 
 
 @pytest.mark.django_db
