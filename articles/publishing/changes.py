@@ -1,8 +1,9 @@
-"""The one write path: what must follow every change to an article, whoever made it.
+"""The one write path: what must follow every change readers get, whoever made it.
 
-The admin's save, a restore or recovery from history, the seed, the benchmark generator and
-the index rebuild all call in here, and nothing else touches the search index or the page
-cache. After the article and its parts are written:
+The publish step (articles.publishing.publish), sign-off's scheduling, the seed, the
+benchmark generator and the index rebuild call in here, and nothing else touches the search
+index or the page cache; a draft's save changes nothing readers get, so it never does.
+After a page and its parts are written:
 
 - an address readers had while it was live keeps working (a redirect to the new one);
 - its own address stops redirecting anywhere else;
