@@ -13,7 +13,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles.accounts.roles import is_clinician, may_approve_own_changes, needs_clinical_approval
+from articles.accounts.roles import (
+    is_clinician,
+    may_approve_own_changes,
+    may_publish,
+    needs_clinical_approval,
+)
 from articles.models import Article, Publication, Review, Stage, WorkingCopy
 from articles.numbers import whole_number
 from articles.publishing import signoff
@@ -131,7 +136,7 @@ class SignOffAdmin(admin.ModelAdmin):
         publish it if asked (`sent`: the form's cleaned values)."""
         user = request.user
         signoff.record_edit(page, draft, user, sent.get("revision_comment", ""))
-        if "_publish" in request.POST and signoff.may_publish(user):
+        if "_publish" in request.POST and may_publish(user):
             problem = self.approve(
                 request, page, f"draft:{draft.edit_token}",
                 " ".join(sent.get("publication_note", "").split()), None,
@@ -147,7 +152,7 @@ class SignOffAdmin(admin.ModelAdmin):
             self.message_user(request, "Submitted for clinical review.")
             return
         if page.status == Article.Status.PUBLISHED:
-            if signoff.may_publish(user):
+            if may_publish(user):
                 next_step = "Publish them when they are ready."
             else:
                 next_step = "Submit them for clinical review when they are ready."
@@ -193,7 +198,7 @@ class SignOffAdmin(admin.ModelAdmin):
         waiting = Publication.objects.waiting().filter(article=page).first()
         has_changes = copy is not None
         submitted = has_changes and copy.state == WorkingCopy.State.SUBMITTED
-        may_publish = signoff.may_publish(user)
+        publishes = may_publish(user)
         own = signoff.made_changes(user, copy)
         approves_own = signoff.may_approve(user, copy)
         return {
@@ -205,7 +210,7 @@ class SignOffAdmin(admin.ModelAdmin):
             "submitted": submitted,
             "live_publication": live_publication,
             "waiting": waiting,
-            "may_publish": may_publish,
+            "may_publish": publishes,
             "may_save_and_publish": may_save_and_publish(user),
             # A reviewer approves what was submitted, or what they changed themselves if
             # the site allows that.
@@ -213,11 +218,11 @@ class SignOffAdmin(admin.ModelAdmin):
             and copy.state != WorkingCopy.State.SCHEDULED
             and approves_own
             and (submitted or own),
-            "own_changes_need_another": may_publish and own and not approves_own,
+            "own_changes_need_another": publishes and own and not approves_own,
             "may_submit": has_changes
             and not submitted
             and copy.state != WorkingCopy.State.SCHEDULED
-            and (not may_publish or not approves_own),
+            and (not publishes or not approves_own),
             "needs_clinical_approval": needs_clinical_approval(),
             "on_sign_off_page": on_sign_off_page,
         }
@@ -299,7 +304,7 @@ class SignOffAdmin(admin.ModelAdmin):
             signoff.submit(page, user)
             self.message_user(request, "Submitted for clinical review.")
             return True
-        if not signoff.may_publish(user):
+        if not may_publish(user):
             raise PermissionDenied
         if "_approve" in request.POST:
             return self.approve_step(request, page, approve_form, state)
@@ -396,4 +401,4 @@ def reviews_clinically(user):
 
 def may_save_and_publish(user):
     """ "Save and publish" approves one's own change: offered only where that is allowed."""
-    return signoff.may_publish(user) and may_approve_own_changes()
+    return may_publish(user) and may_approve_own_changes()

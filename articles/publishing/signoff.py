@@ -20,8 +20,6 @@ from articles.publishing import changes
 from articles.publishing.drafts import Snapshot, record_version, reset_draft
 from articles.publishing.publish import go_live, lock
 
-__all__ = ["may_publish", "needs_clinical_approval"]
-
 
 class ChangedSinceReview(Exception):
     """The draft changed (or was published) after the reviewer was shown it."""
