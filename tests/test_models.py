@@ -1,13 +1,27 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from articles.models import Article, Callout, Cause, Review
+from articles.models import (
+    PART_MODELS,
+    Advice,
+    Article,
+    ArticlePart,
+    Callout,
+    Cause,
+    PreventionTip,
+    ReliefTechnique,
+    Review,
+    Section,
+    Source,
+)
 from tests.factories import (
     ArticleFactory,
     CalloutFactory,
     CauseFactory,
+    PreventionTipFactory,
     ReliefTechniqueFactory,
     ReviewFactory,
     SectionFactory,
@@ -144,3 +158,46 @@ def test_models_read_as_their_names():
     assert str(CalloutFactory(heading="See a doctor if:")) == (
         "Non-urgent: see a doctor: See a doctor if:"
     )
+
+
+def test_part_models_are_every_concrete_part_in_page_order():
+    concrete = [
+        model
+        for model in apps.get_app_config("articles").get_models()
+        if issubclass(model, ArticlePart)
+    ]
+
+    assert list(PART_MODELS) == [Section, Cause, ReliefTechnique, PreventionTip, Callout, Source]
+    assert set(PART_MODELS) == set(concrete)
+
+
+@pytest.mark.parametrize(
+    "factory", [ReliefTechniqueFactory, PreventionTipFactory], ids=lambda f: f.__name__
+)
+def test_advice_renders_its_text_and_caution_and_reads_as_its_first_words(factory):
+    advice = factory(body="Drink **water** through the day.", caution="Not with *kidney* disease.")
+
+    assert isinstance(advice, Advice)
+    assert advice.rendered_body() == "<p>Drink <strong>water</strong> through the day.</p>"
+    assert advice.rendered_caution() == "<p>Not with <em>kidney</em> disease.</p>"
+    assert str(advice) == "Drink water through the day."
+    assert advice.condition_property == "possibleTreatment"
+
+
+def test_every_part_with_a_text_renders_it_as_markdown():
+    article = ArticleFactory()
+    parts = [
+        SectionFactory(article=article, body="A *section*."),
+        CauseFactory(article=article, body="A *cause*."),
+        ReliefTechniqueFactory(article=article, body="A *technique*."),
+        PreventionTipFactory(article=article, body="A *tip*."),
+        CalloutFactory(article=article, body="- A *sign*"),
+    ]
+
+    assert [part.rendered_body() for part in parts] == [
+        "<p>A <em>section</em>.</p>",
+        "<p>A <em>cause</em>.</p>",
+        "<p>A <em>technique</em>.</p>",
+        "<p>A <em>tip</em>.</p>",
+        "<ul>\n<li>A <em>sign</em></li>\n</ul>",
+    ]

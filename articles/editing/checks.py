@@ -10,10 +10,9 @@ from articles.markdown import markdown_to_text
 from articles.models import (
     CLAIM_MODELS,
     PART_MODELS,
+    Advice,
     Article,
     Callout,
-    PreventionTip,
-    ReliefTechnique,
     Section,
 )
 from articles.models.content import first_words
@@ -154,7 +153,7 @@ def claim_problems(article):
                     f"The {kind} “{claim_name(claim)}” cites no source. Write its sources' "
                     "numbers under “sources (numbers)”, such as “2, 5”."
                 )
-    for model in (ReliefTechnique, PreventionTip):
+    for model in (model for model in PART_MODELS if issubclass(model, Advice)):
         kind = model._meta.verbose_name
         for claim in model.objects.filter(article=article, evidence=""):
             problems.append(

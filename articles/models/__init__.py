@@ -6,6 +6,7 @@ from articles.models.content import (
     MARKDOWN_HELP,
     PART_MODELS,
     SOURCES_HELP,
+    Advice,
     Article,
     ArticlePart,
     Callout,
@@ -27,8 +28,9 @@ from articles.models.publication import Publication, RenderedPage, WorkingCopy
 from articles.models.search import SearchCount, Synonym
 
 __all__ = [
-    "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Article", "ArticlePart",
-    "Callout", "Cause", "CitesSources", "Evidence", "Feedback", "PreventionTip", "Publication",
-    "ReliefTechnique", "RenderedPage", "Review", "SearchCount", "Section", "SlugRedirect",
-    "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy", "validate_markdown",
+    "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Advice", "Article",
+    "ArticlePart", "Callout", "Cause", "CitesSources", "Evidence", "Feedback", "PreventionTip",
+    "Publication", "ReliefTechnique", "RenderedPage", "Review", "SearchCount", "Section",
+    "SlugRedirect", "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy",
+    "validate_markdown",
 ]  # fmt: skip

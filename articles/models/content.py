@@ -72,27 +72,29 @@ SOURCES_HELP = (
 )
 
 
-def evidence_field():
-    return models.CharField(
-        max_length=20, blank=True, choices=Evidence.choices, help_text=EVIDENCE_HELP
-    )
+class CitesSources(models.Model):
+    """A claim (cause, technique, tip or care card) whose sources readers can check."""
 
-
-def sources_field():
     # The ids of the article's sources, on the claim's own row rather than in a join
     # table: the page then draws every claim's sources from the sources it already
     # fetches, within its fixed query budget, and a revision carries them with the row.
     # The admin form offers only this article's sources; ids of deleted ones are skipped.
-    return models.JSONField("sources", default=list, blank=True, help_text=SOURCES_HELP)
+    source_ids = models.JSONField("sources", default=list, blank=True, help_text=SOURCES_HELP)
 
-
-class CitesSources:
-    """A claim (cause, technique, tip or care card) whose sources readers can check."""
+    class Meta:
+        abstract = True
 
     def cited_sources(self):
         """Its sources, in the order of the article's list (no query once prefetched)."""
         cited = set(self.source_ids)
         return [source for source in self.article.sources.all() if source.pk in cited]
+
+
+class HasMarkdownBody:
+    """A part whose `body` is Markdown that readers see."""
+
+    def rendered_body(self):
+        return render_markdown(self.body)
 
 
 class TimeStampedModel(models.Model):
@@ -109,8 +111,8 @@ class Article(TimeStampedModel):
     A row with `draft_of` set is not a page but the unpublished changes to one: its draft,
     with parts of its own, edited in the admin. Only articles.publishing.publish gives a
     page its content, from a draft or a stored version (a new article's page is made
-    holding only its title and address, where readers cannot see it; see
-    articles.publishing.drafts).
+    holding only its title, address and summary, where readers cannot see it; see
+    articles.publishing.drafts.start_article).
     """
 
     class Status(models.TextChoices):
@@ -219,8 +221,9 @@ class Article(TimeStampedModel):
     # The public notes of the latest publications ({"on": ISO date, "note": ...}), newest
     # first: kept here by the write path so the page needs no query for them.
     change_notes = models.JSONField(default=list, blank=True, editable=False)
-    # Changes on every save; a save from a form loaded before the last one is refused.
-    # A fresh random value (not a counter) stays unique when an old revision is restored.
+    # Renewed by every save from the admin's form and every copy into the row (publishing,
+    # a restore), so a save from a form loaded before the last one is refused. A fresh
+    # random value (not a counter) stays unique when an old revision is restored.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     # Renewed by the write path whenever anything this article's pages show changes (its
     # rows, or a related article's): a RenderedPage made under another token is stale.
@@ -343,7 +346,8 @@ class Article(TimeStampedModel):
         return CLAIM_MODELS
 
     def mark_content_changed(self):
-        # An update, not save(): the admin calls this after the parts are saved.
+        # An update, not save(): the write path calls this after the page's rows are
+        # written, and it must change nothing else.
         self.content_changed_at = timezone.now()
         Article.objects.filter(pk=self.pk).update(content_changed_at=self.content_changed_at)
 
@@ -420,9 +424,10 @@ class Article(TimeStampedModel):
 class ArticlePart(TimeStampedModel):
     """Fields shared by the ordered parts of an article.
 
-    A part type is declared once, by subclassing this: the page's prefetch, the search
-    text, history's restore, the seed, the admin's inlines (a system check holds each to
-    have one) and the fixtures' tests all read PART_MODELS below.
+    A part type is declared once, by subclassing this (or Advice): the page's prefetch,
+    the search text, drafts and versions, comparisons, the seed, the admin's inlines (the
+    admin does not load without one for each) and the fixtures' tests all read PART_MODELS
+    below.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
@@ -450,7 +455,7 @@ class ArticlePart(TimeStampedModel):
         return cls._meta.get_field("article").remote_field.related_name
 
 
-class Section(ArticlePart):
+class Section(HasMarkdownBody, ArticlePart):
     """A block of the article's text, optionally followed by one of its lists."""
 
     class Appendix(models.TextChoices):
@@ -498,11 +503,8 @@ class Section(ArticlePart):
         """The template that draws the chosen list: one per choice, named after it."""
         return f"includes/appendix/{self.appendix}.html" if self.appendix else ""
 
-    def rendered_body(self):
-        return render_markdown(self.body)
 
-
-class Cause(CitesSources, ArticlePart):
+class Cause(HasMarkdownBody, CitesSources, ArticlePart):
     """Something that can bring on the condition, in one of two groups."""
 
     class Group(models.TextChoices):
@@ -518,10 +520,8 @@ class Cause(CitesSources, ArticlePart):
     )
     name = models.CharField(max_length=120, help_text="A short name, such as “Dehydration”.")
     body = markdown_field(help_text="One or two plain sentences. " + MARKDOWN_HELP)
-    source_ids = sources_field()
     searchable_fields = ("name", "body")
     heading_fields = ("name",)
-    # What each part says about the condition in the page's schema.org data, if anything.
     condition_property = "cause"
 
     class Meta:
@@ -536,17 +536,39 @@ class Cause(CitesSources, ArticlePart):
     def __str__(self):
         return self.name
 
-    def rendered_body(self):
-        return render_markdown(self.body)
+
+class Advice(HasMarkdownBody, CitesSources, ArticlePart):
+    """Something a reader can do, with a caution where one is needed and how well its
+    sources support it: a relief technique or a prevention tip."""
+
+    body = markdown_field(help_text="What to do, in one or two sentences. " + MARKDOWN_HELP)
+    caution = markdown_field(
+        blank=True,
+        help_text="A warning shown with this advice, such as who should not try it.",
+    )
+    evidence = models.CharField(
+        max_length=20, blank=True, choices=Evidence.choices, help_text=EVIDENCE_HELP
+    )
+    searchable_fields = ("body", "caution")
+    condition_property = "possibleTreatment"
+
+    class Meta:
+        abstract = True
+        ordering = ["article", "position"]
+
+    def __str__(self):
+        return first_words(self.body)
+
+    def rendered_caution(self):
+        return render_markdown(self.caution)
 
 
-class ReliefTechnique(CitesSources, ArticlePart):
-    """Something a reader can do during a cramp, with a caution where one is needed."""
+class ReliefTechnique(Advice):
+    """Something a reader can do during a cramp."""
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="relief_techniques"
     )
-    body = markdown_field(help_text="What to do, in one or two sentences. " + MARKDOWN_HELP)
     is_step = models.BooleanField(
         "numbered step",
         default=True,
@@ -555,22 +577,13 @@ class ReliefTechnique(CitesSources, ArticlePart):
             "as another method."
         ),
     )
-    caution = markdown_field(
-        blank=True,
-        help_text="A warning shown with this technique, such as who should not try it.",
-    )
-    evidence = evidence_field()
     is_quick_help = models.BooleanField(
         "in the “During a cramp” box",
         default=False,
         help_text="Ticked: also shown, in order, in the box at the top of the page.",
     )
-    source_ids = sources_field()
-    searchable_fields = ("body", "caution")
-    condition_property = "possibleTreatment"
 
-    class Meta:
-        ordering = ["article", "position"]
+    class Meta(Advice.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="relief_technique_unique_position"
@@ -578,32 +591,13 @@ class ReliefTechnique(CitesSources, ArticlePart):
             models.UniqueConstraint(fields=["article", "key"], name="relief_technique_unique_key"),
         ]
 
-    def __str__(self):
-        return first_words(self.body)
 
-    def rendered_body(self):
-        return render_markdown(self.body)
-
-    def rendered_caution(self):
-        return render_markdown(self.caution)
-
-
-class PreventionTip(CitesSources, ArticlePart):
+class PreventionTip(Advice):
     """Something a reader can do to make cramps less likely."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="prevention_tips")
-    body = markdown_field(help_text="The tip, in one or two sentences. " + MARKDOWN_HELP)
-    caution = markdown_field(
-        blank=True,
-        help_text="A warning shown with this tip, such as who should not follow it.",
-    )
-    evidence = evidence_field()
-    source_ids = sources_field()
-    searchable_fields = ("body", "caution")
-    condition_property = "possibleTreatment"
 
-    class Meta:
-        ordering = ["article", "position"]
+    class Meta(Advice.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="prevention_tip_unique_position"
@@ -611,17 +605,8 @@ class PreventionTip(CitesSources, ArticlePart):
             models.UniqueConstraint(fields=["article", "key"], name="prevention_tip_unique_key"),
         ]
 
-    def __str__(self):
-        return first_words(self.body)
 
-    def rendered_body(self):
-        return render_markdown(self.body)
-
-    def rendered_caution(self):
-        return render_markdown(self.caution)
-
-
-class Callout(CitesSources, ArticlePart):
+class Callout(HasMarkdownBody, CitesSources, ArticlePart):
     """A "get help" care card in the NHS pattern: non-urgent, urgent or emergency."""
 
     class Level(models.TextChoices):
@@ -666,7 +651,6 @@ class Callout(CitesSources, ArticlePart):
             "add links: the page adds the emergency number. " + MARKDOWN_HELP
         )
     )
-    source_ids = sources_field()
     searchable_fields = ("title", "heading", "body")
     heading_fields = ("title", "heading")
     condition_property = "signOrSymptom"
@@ -686,9 +670,6 @@ class Callout(CitesSources, ArticlePart):
     @property
     def hidden_prefix(self):
         return self.PREFIXES[self.level]
-
-    def rendered_body(self):
-        return render_markdown(self.body)
 
 
 class Review(TimeStampedModel):
@@ -773,7 +754,15 @@ class SlugRedirect(models.Model):
         return f"{old_url} → {self.article}"
 
 
+def _concrete_subclasses(model):
+    for subclass in model.__subclasses__():
+        if subclass._meta.abstract:
+            yield from _concrete_subclasses(subclass)
+        else:
+            yield subclass
+
+
 # The ordered parts of an article, in the order their classes are declared above.
-PART_MODELS = ArticlePart.__subclasses__()
+PART_MODELS = list(_concrete_subclasses(ArticlePart))
 # The parts that make a claim readers should be able to check, each citing its sources.
 CLAIM_MODELS = [model for model in PART_MODELS if issubclass(model, CitesSources)]
