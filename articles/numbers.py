@@ -1,4 +1,5 @@
-"""Whole numbers read from text someone sent: object ids, source numbers, image sizes."""
+"""Whole numbers read from text someone sent: object ids, page numbers, positions, source
+numbers, request lengths, image sizes."""
 
 
 def whole_number(text, max_digits=18):

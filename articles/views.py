@@ -18,6 +18,7 @@ from articles import search
 from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.models import Article
+from articles.numbers import whole_number
 from articles.publishing import schedule
 from articles.search import log as search_log
 from articles.search import suggest
@@ -50,6 +51,13 @@ class ArticleListView(PageMetaMixin, ListView):
 
     def get_queryset(self):
         return Article.objects.published().with_contents().order_by("title", "pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        # Django's ListView reads the number with int(), which takes any script's digits.
+        page = self.request.GET.get(self.page_kwarg)
+        if page is not None and whole_number(page) is None:
+            raise Http404("No such page.")
+        return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

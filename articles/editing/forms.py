@@ -47,6 +47,18 @@ def _one_kind(value):
     return value
 
 
+class WholeNumberField(forms.IntegerField):
+    """A number box that reads ASCII digits only: int() also takes other scripts' digits."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = whole_number(str(value).strip())
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 class PositionedForm(OneKindOfLineBreak, forms.ModelForm):
     """A row whose position is checked by its formset rather than against the database.
 
@@ -55,7 +67,7 @@ class PositionedForm(OneKindOfLineBreak, forms.ModelForm):
     to the formset, which knows which sibling rows are about to move.
     """
 
-    position = forms.IntegerField(
+    position = WholeNumberField(
         min_value=1,
         max_value=MAX_POSITION,
         required=False,  # "Add another" copies one blank row, so a new row may leave it

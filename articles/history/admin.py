@@ -7,7 +7,6 @@ other change.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
@@ -142,5 +141,5 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         return TemplateResponse(request, "admin/articles/article/recover.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
-        self.page_or_404(request, unquote(str(object_id)))
+        self.page_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)

@@ -76,6 +76,9 @@ class SignOffAdmin(admin.ModelAdmin):
         return page
 
     def get_object(self, request, object_id, from_field=None):
+        # Django reads the id with int(), which also takes other scripts' digits.
+        if whole_number(object_id) is None:
+            return None
         page = super().get_object(request, object_id, from_field)
         match = request.resolver_match
         if page is None or match is None or match.url_name != "articles_article_change":
