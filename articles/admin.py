@@ -116,8 +116,8 @@ class CalloutInline(ClaimInline):
 
 
 class SourceInline(PositionedInline, admin.TabularInline):
-    """One line per source: four short fields need no folding, and a table of 30 sources
-    is a fifth of the page that 30 stacked boxes were."""
+    """One line per source: four short fields need no folding, and a table keeps a long
+    list of sources short."""
 
     model = Source
     fields = ["position", "title", "publisher", "url", "accessed_on"]

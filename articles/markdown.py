@@ -74,9 +74,8 @@ EXTENSIONS = ["sane_lists", "tables", _ImagesExtension()]
 # grows with the length of a paragraph times the number of "[" in it (each scans ahead for
 # its partner), and likewise for "<", "\\" and "`", tabs (each becomes four spaces) and
 # lines (rules and underlines split paragraphs that are then scanned again); its recursion
-# grows with the depth of nested lists. Fuzzing at these limits found no input slower than
-# 0.2 s and none that raised. Real boxes are far smaller: the launch content's longest
-# holds 1,152 characters and fewer than 10 of each sign.
+# grows with the depth of nested lists. These bounds keep every accepted box quick to
+# render (docs/performance.md has the fuzzing run that set them).
 MARKDOWN_MAX_LENGTH = 6_000
 MAX_LINES = 300
 MAX_NESTING = 10

@@ -1,4 +1,4 @@
-"""Named reads of the article models: views, feeds and sitemaps use only these."""
+"""Named queries of the article models: views, feeds and sitemaps read only through these."""
 
 import functools
 import operator
@@ -73,7 +73,9 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see now: published, past its go-live time, not yet taken down.
 
-        Scheduling is this query on the dates, so nothing has to run at go-live time.
+        An article's own go-live and take-down times are this query on its dates, so
+        nothing has to run for them (an approved version waiting for its time does:
+        articles.publishing.schedule).
         """
         return self.in_stage(Stage.LIVE, now)
 
@@ -165,7 +167,7 @@ class PartQuerySet(models.QuerySet):
     def park(self):
         """Move these rows above every editor-entered position, keeping their order.
 
-        Parts are saved one row at a time, so a reorder or a restored revision would
-        briefly give two rows one position and trip the database constraint.
+        Rows written back in a new order (a reorder in the admin, a copy of another
+        version) would otherwise briefly share a position and trip the database constraint.
         """
         return self.update(position=models.F("position") + MAX_POSITION)

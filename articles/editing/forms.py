@@ -160,8 +160,8 @@ class PositionedInlineFormSet(BaseInlineFormSet):
 class SourceNumbersField(forms.CharField):
     """The numbers of the article's sources that back a claim, as readers see them: "2, 5".
 
-    One short box per claim rather than a tick per source: with 30 sources and 40 claims,
-    ticks made the change page 1,300 checkboxes long.
+    One short box per claim rather than a tick per source, so that the change page does not
+    grow with the number of sources times the number of claims.
     """
 
     widget = forms.TextInput(attrs={"class": "source-numbers", "size": 20})
@@ -270,9 +270,9 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         help_text="With “Save and publish”: such as “GP”. Readers see “Reviewed by (your "
         "name), (your role)”.",
     )
-    # Set by the admin: the user's rights (articles.accounts.roles.may_publish), whether
-    # publishing from here records a clinical review, and the page this form's draft
-    # belongs to (None for a new article).
+    # Set by the admin: whether the user may publish their own changes from here
+    # (may_save_and_publish), whether that records a clinical review, and the page this
+    # form's draft belongs to (None for a new article).
     may_publish = False
     reviews_clinically = False
     page = None
@@ -349,8 +349,9 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
             )
 
     def _refuse_a_stale_save(self, edit_token):
-        # The admin loaded the instance under a row lock (ArticleAdmin.get_object), so its
-        # token is the latest and no other save can slip in before ours commits.
+        # On a save the admin locks the page's row before it loads the draft
+        # (SignOffAdmin.get_object), so its token is the latest and no other save can slip
+        # in before ours commits.
         current = self.instance.edit_token
         if edit_token == current:
             return

@@ -1,9 +1,9 @@
 """The Markdown box of the change page: django-markdownx's widget with its preview drawn on
 the server, and the project's own script in place of markdownx's.
 
-markdownx's script asks the server for every box's preview as the page opens (74 requests
-on the seed article), writes "Invalid response" into the text when an upload is refused,
-and inserts images without alt text. Its field, settings and endpoints stay.
+markdownx's script asks the server for every box's preview as the page opens, writes
+"Invalid response" into the text when an upload is refused, and inserts images without alt
+text. Its field, settings and endpoints stay.
 """
 
 import math

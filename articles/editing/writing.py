@@ -1,9 +1,9 @@
 """Checks on one box of editor Markdown, as the editor writes it: reading age, and what makes
 a page harder to use (images without alt text, vague links, skipped headings, capitals).
 
-Warnings, never blocks: each is a sentence an editor can act on. Each check reads the text
-once, with the standard library's HTML parser over the sanitised rendering (the same HTML
-readers get), so none of them is slower than rendering it.
+Warnings, never blocks: each is a sentence an editor can act on. The checks read the
+sanitised rendering (the same HTML readers get) once, with the standard library's HTML
+parser, and the headings from the Markdown's own lines, so none is slower than rendering.
 """
 
 from dataclasses import dataclass, field

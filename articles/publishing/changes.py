@@ -1,8 +1,9 @@
 """The one write path: what must follow every change readers get, whoever made it.
 
-The publish step (articles.publishing.publish), sign-off's scheduling, the seed, the
-benchmark generator and the index rebuild call in here, and nothing else touches the search
-index or the page cache; a draft's save changes nothing readers get, so it never does.
+The publish step (articles.publishing.publish), sign-off's scheduling, the admin's delete,
+the seed, the benchmark generator and the index rebuild call in here, and nothing else
+touches the search index or the page cache; a draft's save changes nothing readers get, so
+it never does.
 After a page and its parts are written:
 
 - an address readers had while it was live keeps working (a redirect to the new one);

@@ -16,19 +16,12 @@ from django.utils.timesince import timesince, timeuntil
 HIDDEN = '<span class="visually-hidden">{}</span>'
 REMOVED = f"<del>{HIDDEN.format('[removed: ')}{{}}{HIDDEN.format(']')}</del>"
 ADDED = f"<ins>{HIDDEN.format('[added: ')}{{}}{HIDDEN.format(']')}</ins>"
-# Bookkeeping fields that change on every save and say nothing to an editor.
+# Identity and bookkeeping: nothing an editor wrote.
 UNCOMPARED_FIELDS = {
     "id", "article", "created_at", "updated_at", "content_changed_at", "edit_token",
     "pages_token", "search_headings",
     "search_document", "search_vector", "change_notes",
 }  # fmt: skip
-
-
-def changed_fields(model, old, new):
-    for name in new:
-        if name not in UNCOMPARED_FIELDS and old.get(name) != new.get(name):
-            field = model._meta.get_field(name)
-            yield field.verbose_name, field_diff(field, old.get(name), new.get(name))
 
 
 def field_diff(field, old, new):
@@ -70,11 +63,10 @@ def from_now(moment):
     return f"{timesince(moment, now)} ago"
 
 
-# Matching two sequences costs up to about the cube of their length when words repeat
-# (2,000 words took 79 s), so texts are matched line by line first, then word by word
-# inside the lines that changed, and any matching past this many pairs of elements shows
-# the two sides whole instead (a paragraph of up to 500 words keeps its word diff): the
-# worst case then takes about half a second.
+# Matching two sequences costs up to about the cube of their length when words repeat, so
+# texts are matched line by line first, then word by word inside the lines that changed;
+# past this many pairs of elements the two sides are shown whole instead (a paragraph of
+# up to 500 words keeps its word diff).
 MAX_PAIRS = 250_000
 
 

@@ -1,4 +1,4 @@
-"""Approved changes to live articles that wait for a set time, put live with nothing to run.
+"""Approved changes to live articles that wait for a set time.
 
 Readers keep the live rows until the time comes. The first request after it (a reader's,
 a search engine's or an editor's; ScheduledChangesMiddleware asks on every request the page

@@ -139,8 +139,8 @@ def review_of(user, reviewer_role):
 
 def _schedule(page, draft, copy, publication, go_live_at):
     """Approve the draft of a live article to go live at `go_live_at`: the approved version
-    is kept in the history, and readers keep the live version until the first request
-    after that time puts it live (articles.publishing.schedule)."""
+    is kept in the history, and readers keep the live version until that time comes
+    (articles.publishing.schedule)."""
     when = timezone.localtime(go_live_at)
     comment = f"Approved to go live at {when:%H:%M on %d %B %Y}"
     publication.revision = record_version(page, publication.published_by, comment, source=draft)
@@ -169,9 +169,9 @@ def cancel_scheduled(page, user):
 
 
 def discard(page, user):
-    """Drop the draft, and, for someone who may publish, any approved change waiting for
-    its time (an editor cannot undo a reviewer's approval): readers keep the live version.
-    The versions stay in the history."""
+    """Drop the draft's changes and, for someone who may publish, any approved change
+    waiting for its time (an editor cannot undo a reviewer's approval): readers keep the
+    live version. The versions stay in the history."""
     record_version(page, user, "Unpublished changes discarded")
     WorkingCopy.objects.filter(article=page).delete()
     waiting = Publication.objects.waiting().filter(article=page)

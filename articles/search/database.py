@@ -1,4 +1,5 @@
-"""The one place that asks which database runs: PostgreSQL's text search, or SQLite's FTS5."""
+"""The one place search asks which database runs: PostgreSQL's text search, or SQLite's
+FTS5."""
 
 from django.db import connection
 

@@ -1,7 +1,8 @@
 """Writing the index: each article's plain text and, on PostgreSQL, its weighted tsvector;
 on SQLite, its row of the FTS5 table.
 
-Only the write path (articles.publishing) calls these, after every change to an article.
+Only the write path (articles.publishing.changes) calls these, after every change readers
+get.
 """
 
 from django.contrib.postgres.search import SearchVector

@@ -164,7 +164,7 @@ def _sqlite_search(groups, every):
     with connection.cursor() as cursor:
         cursor.execute(
             # CROSS JOIN: SQLite then reads the full-text index first, as it must; left
-            # to choose, it walks the pages (the draft_of index) and matches each one.
+            # to choose, it may walk every page and match each one against the index.
             f"SELECT a.id FROM {FTS_TABLE} CROSS JOIN {Article._meta.db_table} a "
             f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND {live} "
             f"ORDER BY bm25({FTS_TABLE}, {weights}), a.title LIMIT %s",

@@ -10,8 +10,9 @@ from django.utils.safestring import mark_safe
 from articles.markdown import markdown_to_text
 from articles.models import PART_MODELS, Evidence
 
-# Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
+# The evidence labels under which advice is offered to search engines as a treatment.
 SUPPORTED = {Evidence.RECOMMENDED, Evidence.MAY_HELP}
+# Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 BULLETS = ("- ", "* ", "+ ", "-\t", "*\t", "+\t")
 
