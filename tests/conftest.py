@@ -5,6 +5,22 @@ from django.test import Client
 from articles.models import Article
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
 
+# Modules whose tests do not depend on which database runs under them: pages in a browser,
+# headers, settings, static files, text and structure checks, nginx (which brings its own
+# PostgreSQL). They run once; every other module, new ones included, is marked `database`
+# and runs again on PostgreSQL in CI (`make test-database`).
+RUN_ONCE = {
+    "test_access", "test_admin_wording", "test_browser", "test_change_page", "test_crawl",
+    "test_deploy", "test_http", "test_markdown", "test_numbers", "test_security", "test_seo",
+    "test_settings", "test_static", "test_urls",
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] not in RUN_ONCE:
+            item.add_marker(pytest.mark.database)
+
 
 @pytest.fixture(autouse=True)
 def _test_storage_and_cache(settings, tmp_path):

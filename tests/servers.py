@@ -1,10 +1,13 @@
 """The site served as in production: gunicorn, debug off, collected static files."""
 
+import atexit
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -84,14 +87,33 @@ def manage_command(static_root, **base_env):
     return manage
 
 
+_collected = {}
+
+
+def collected_static():
+    """The static files as collectstatic writes them in production, collected once per test
+    run (they depend on the code only): a folder no test may write to."""
+    if "root" not in _collected:
+        root = Path(tempfile.mkdtemp(prefix="cramps-static-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=PROJECT, env=production_env(root), check=True, timeout=300,
+        )  # fmt: skip
+        _collected["root"] = root
+    return _collected["root"]
+
+
 @contextlib.contextmanager
 def gunicorn(static_root, workers=2, **extra_env):
-    """Collect static files, start gunicorn on a free port, yield its base URL."""
+    """Start gunicorn on a free port and yield its base URL. `static_root` links to the
+    run's collected static files; the server's log is written beside it."""
+    static_root = Path(static_root)
+    if static_root.is_dir() and not static_root.is_symlink() and not any(static_root.iterdir()):
+        static_root.rmdir()  # the empty STATIC_ROOT each test gets (tests/conftest.py)
+    if not static_root.exists():
+        static_root.symlink_to(collected_static(), target_is_directory=True)
     env = production_env(static_root, **extra_env)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=PROJECT, env=env, check=True, timeout=300,
-    )  # fmt: skip
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (Path(static_root).parent / f"gunicorn-{port}.log").open("wb")
