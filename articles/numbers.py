@@ -11,3 +11,13 @@ def whole_number(text, max_digits=18):
     if 0 < len(text) <= max_digits and text.isascii() and text.isdigit():
         return int(text)
     return None
+
+
+class WholeNumberIds:
+    """For a ModelAdmin of a model with whole-number ids: an id in its URL that is not one
+    is an unknown object (Django reads it with int(), which takes other scripts' digits)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        if whole_number(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)

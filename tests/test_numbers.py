@@ -6,7 +6,7 @@ from django.forms import modelform_factory
 from django.urls import reverse
 
 from articles.editing.forms import PositionedForm
-from articles.models import Section
+from articles.models import Section, Synonym
 from articles.numbers import whole_number
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -43,6 +43,17 @@ def test_an_article_id_in_other_digits_is_answered_as_an_unknown_one(
 
     assert odd.status_code == unknown.status_code
     assert odd.status_code in (302, 404)
+
+
+def test_a_synonym_id_in_other_digits_is_answered_as_an_unknown_one(admin_client):
+    synonym = Synonym.objects.create(words="numbat, banded anteater")
+
+    def answer(synonym_id):
+        return admin_client.get(reverse("admin:articles_synonym_change", args=[synonym_id]))
+
+    assert answer(synonym.pk).status_code == 200
+    odd, unknown = answer(in_other_digits(synonym.pk)), answer("999999")
+    assert odd.status_code == unknown.status_code == 302
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ from articles.accounts.roles import (
     needs_clinical_approval,
 )
 from articles.models import Article, Publication, Review, Stage, WorkingCopy
-from articles.numbers import whole_number
+from articles.numbers import WholeNumberIds, whole_number
 from articles.publishing import signoff
 from articles.publishing.compare import compare
 from articles.publishing.drafts import Snapshot, open_draft, page_versions, start_article
@@ -34,7 +34,7 @@ def last_role(user):
     return review.reviewer_role if review else ""
 
 
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
     """The change page edits the article's draft; readers keep the page until approval."""
 
     def get_queryset(self, request):
@@ -76,9 +76,6 @@ class SignOffAdmin(admin.ModelAdmin):
         return page
 
     def get_object(self, request, object_id, from_field=None):
-        # Django reads the id with int(), which also takes other scripts' digits.
-        if whole_number(object_id) is None:
-            return None
         page = super().get_object(request, object_id, from_field)
         match = request.resolver_match
         if page is None or match is None or match.url_name != "articles_article_change":

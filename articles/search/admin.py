@@ -8,11 +8,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.models import Synonym
+from articles.numbers import WholeNumberIds
 from articles.search import log
 
 
 @admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
+class SynonymAdmin(WholeNumberIds, admin.ModelAdmin):
     list_display = ["words", "note"]
     search_fields = ["words", "note"]
 
