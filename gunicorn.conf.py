@@ -23,6 +23,9 @@ max_requests_jitter = 200
 # Logs go to stdout and stderr, where the platform collects them.
 accesslog = "-"
 errorlog = "-"
+# The access log keeps no query strings (search words) and, for feedback, no address or
+# browser, as the site promises readers; an access_log_format set here stays bound by that.
+logger_class = "cramps.gunicorn_logging.PrivateAccessLogger"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Trust X-Forwarded-* only from the proxy on this machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
