@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import Article, PreventionTip, Section
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import change_form_data, inline_prefix, unrendered
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_article_change_page_holds_every_part_with_the_markdown_editor(admin_cli
 
 
 def test_staff_edit_of_a_section_shows_on_the_public_page(admin_client, client, seed_article):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, Section)
     data[f"{prefix}-0-body"] = "Freshly edited by an editor."
@@ -69,7 +69,7 @@ def test_staff_edit_of_a_section_shows_on_the_public_page(admin_client, client, 
 
 
 def test_swapping_two_positions_saves_in_one_go(admin_client, client, seed_article):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, PreventionTip)
     first, second = seed_article.prevention_tips.values_list("body", flat=True)[:2]
@@ -83,7 +83,7 @@ def test_swapping_two_positions_saves_in_one_go(admin_client, client, seed_artic
 
 
 def test_deleting_a_row_frees_its_position_for_another(admin_client, seed_article):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, PreventionTip)
     tips_before = seed_article.prevention_tips.count()
@@ -100,7 +100,7 @@ def test_deleting_a_row_frees_its_position_for_another(admin_client, seed_articl
 def test_two_rows_with_one_position_get_a_form_error_and_nothing_is_saved(
     admin_client, seed_article
 ):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, Section)
     data[f"{prefix}-1-position"] = data[f"{prefix}-0-position"]
@@ -115,7 +115,7 @@ def test_two_rows_with_one_position_get_a_form_error_and_nothing_is_saved(
 
 
 def test_a_new_row_may_take_a_position_an_existing_row_gives_up(admin_client, seed_article):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, PreventionTip)
     total = int(data[f"{prefix}-TOTAL_FORMS"])
@@ -136,7 +136,7 @@ INLINE_PREFIXES = [
 
 
 def test_a_new_row_without_a_position_goes_at_the_end(admin_client, client, seed_article):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     prefix = inline_prefix(page, Section)
     total = int(data[f"{prefix}-TOTAL_FORMS"])
@@ -155,7 +155,7 @@ def test_a_new_row_without_a_position_goes_at_the_end(admin_client, client, seed
 def test_a_blank_body_is_reported_on_its_own_field_not_as_a_position_error(
     admin_client, seed_article
 ):
-    page = admin_client.get(change_url(seed_article))
+    page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
     data[f"{inline_prefix(page, PreventionTip)}-0-body"] = ""
 
@@ -215,7 +215,7 @@ def test_a_browsers_line_breaks_alone_change_nothing(admin_client, seed_article)
     from articles.models import PreventionTip, Section
     from tests.admin_forms import change_form_data, change_url, inline_prefix
 
-    page = admin_client.get(change_url(seed_article))  # the page and its draft
+    page = unrendered(admin_client, change_url(seed_article))  # the page and its draft
     tips_before = dict(PreventionTip.objects.values_list("pk", "updated_at"))
     data = {
         key: value.replace("\n", "\r\n") if isinstance(value, str) else value

@@ -26,6 +26,7 @@ from tests.admin_forms import (
     change_url,
     inline_prefix,
     save_through_admin,
+    unrendered,
 )
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
 from tests.factories import (
@@ -532,7 +533,7 @@ def test_saving_a_deeply_nested_list_is_a_form_error_and_saves_nothing(
     article_before = Article.objects.filter(pk=seed_article.pk).values().get()
     parts_before = parts_of(seed_article)
     versions_before = Version.objects.count()
-    page = editor.get(change_url(seed_article))
+    page = unrendered(editor, change_url(seed_article))
     data = change_form_data(page)
     data["title"] = "A title saved along with the list"
     prefix = inline_prefix(page, Section)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from articles.editing.writing import read, reading_age_of, text_problems
 from articles.markdown import render_markdown
 from articles.models import Article, Callout, PreventionTip, Section
-from tests.admin_forms import change_form_data, change_url, inline_prefix
+from tests.admin_forms import change_form_data, change_url, inline_prefix, unrendered
 from tests.factories import (
     ArticleFactory,
     CalloutFactory,
@@ -66,7 +66,7 @@ def test_a_clean_article_has_nothing_to_check(admin_client, article):
 def test_a_tip_no_section_places_is_named_on_saving_and_in_the_preview(admin_client, article):
     Section.objects.filter(article=article).update(appendix="")
     url = change_url(article)
-    page = admin_client.get(url)
+    page = unrendered(admin_client, url)
     data = change_form_data(page)
     prefix = inline_prefix(page, PreventionTip)
     data[f"{prefix}-TOTAL_FORMS"] = "2"
@@ -98,7 +98,7 @@ def test_a_tip_no_section_places_is_named_on_saving_and_in_the_preview(admin_cli
 def test_content_checks_name_the_box_on_the_change_page_and_the_sign_off_page(
     admin_client, article, body, warning
 ):
-    page = admin_client.get(change_url(article))
+    page = unrendered(admin_client, change_url(article))
     data = change_form_data(page)
     data[f"{inline_prefix(page, Section)}-0-body"] = body
     assert admin_client.post(change_url(article), data).status_code == 302
@@ -194,7 +194,7 @@ def test_decorative_images_get_empty_alt_text():
 
 
 def test_the_web_address_error_is_in_plain_words(admin_client, article):
-    data = change_form_data(admin_client.get(change_url(article)))
+    data = change_form_data(unrendered(admin_client, change_url(article)))
     data["slug"] = "night cramps!"
 
     refused = admin_client.post(change_url(article), data)
@@ -215,7 +215,7 @@ def test_source_titles_in_a_claims_help_are_escaped(admin_client, article):
 
 @pytest.mark.parametrize("numbers", ["¹, ³", "1²", "99999"])
 def test_numbers_that_are_not_plain_digits_get_a_form_error(admin_client, article, numbers):
-    page = admin_client.get(change_url(article))
+    page = unrendered(admin_client, change_url(article))
     data = change_form_data(page)
     data[f"{inline_prefix(page, PreventionTip)}-0-backed_by"] = numbers
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, Section
 from tests.accounts import signed_in
-from tests.admin_forms import approve, change_form_data, inline_prefix
+from tests.admin_forms import approve, change_form_data, inline_prefix, unrendered
 from tests.transactions import wait_until_another_transaction_waits_for_a_lock
 
 
@@ -30,7 +30,7 @@ def two_editors(django_user_model):
 
 
 def edited_form(client, article, section_text, publish=True):
-    page = client.get(change_url(article))
+    page = unrendered(client, change_url(article))
     data = change_form_data(page, publish=publish)
     data[f"{inline_prefix(page, Section)}-0-body"] = section_text
     return data

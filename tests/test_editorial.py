@@ -9,7 +9,7 @@ from textstat.backend.utils import get_cmudict
 from articles.editing.checks import care_card_problems
 from articles.editing.writing import reading_age
 from articles.models import Callout
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import change_form_data, inline_prefix, unrendered
 from tests.factories import CalloutFactory
 from tests.servers import PROJECT
 
@@ -105,7 +105,7 @@ def test_the_seed_article_breaks_no_care_card_rule(seed_article):
 @pytest.mark.django_db
 def test_the_admin_warns_about_card_rules_but_still_saves(admin_client, seed_article):
     url = reverse("admin:articles_article_change", args=[seed_article.pk])
-    page = admin_client.get(url)
+    page = unrendered(admin_client, url)
     data = change_form_data(page)
     data[f"{inline_prefix(page, Callout)}-2-body"] = "- [a link](https://example.org)"
 

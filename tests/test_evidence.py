@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Callout, Cause, Evidence, PreventionTip, ReliefTechnique
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import change_form_data, inline_prefix, unrendered
 from tests.factories import (
     ArticleFactory,
     CalloutFactory,
@@ -120,7 +120,7 @@ def test_the_home_page_shows_the_box_of_the_article_editors_chose(client, cited_
 def test_only_one_article_can_show_its_box_on_the_home_page(admin_client, cited_article):
     other = ArticleFactory(is_home_help=True)
     url = reverse("admin:articles_article_change", args=[cited_article.pk])
-    data = change_form_data(admin_client.get(url))
+    data = change_form_data(unrendered(admin_client, url))
     data["is_home_help"] = "on"
 
     response = admin_client.post(url, data)
@@ -187,7 +187,7 @@ def test_editors_give_the_numbers_of_a_claims_sources_from_the_articles_own_list
 ):
     SourceFactory(article=ArticleFactory(), position=5)  # another article's source 5
     url = reverse("admin:articles_article_change", args=[cited_article.pk])
-    page = admin_client.get(url)
+    page = unrendered(admin_client, url)
     prefix = inline_prefix(page, Cause)
     nhs = cited_article.sources.get(position=1)
 
@@ -199,7 +199,7 @@ def test_editors_give_the_numbers_of_a_claims_sources_from_the_articles_own_list
     assert f"Now: 1. {nhs}" in page.content.decode()
 
     for wrong, message in [("5", "no source 5"), ("one", "separated by commas")]:
-        data = change_form_data(admin_client.get(url))  # a fresh form, as after a save
+        data = change_form_data(unrendered(admin_client, url))  # a fresh form, as after a save
         data[f"{prefix}-0-backed_by"] = wrong
         refused = admin_client.post(url, data)
         assert refused.status_code == 200
@@ -216,7 +216,7 @@ def test_saving_warns_about_unsourced_claims_and_unlabelled_advice(admin_client,
     PreventionTip.objects.filter(article=cited_article).update(evidence="")
     url = reverse("admin:articles_article_change", args=[cited_article.pk])
 
-    response = admin_client.post(url, change_form_data(admin_client.get(url)), follow=True)
+    response = admin_client.post(url, change_form_data(unrendered(admin_client, url)), follow=True)
 
     messages = [str(m) for m in response.context["messages"]]
     assert any("Prick the muscle with a needle." in m and "cites no source" in m for m in messages)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from articles.models import Section
 from tests import servers
 from tests.accounts import signed_in
-from tests.admin_forms import change_form_data, inline_prefix
+from tests.admin_forms import change_form_data, inline_prefix, unrendered
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def edit_first_section(article, text):
     user = get_user_model().objects.create_superuser("editor", "e@example.org", "x" * 20)
     editor = signed_in(user)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    page = editor.get(url)
+    page = unrendered(editor, url)
     data = change_form_data(page)
     data[f"{inline_prefix(page, Section)}-0-body"] = text
     assert editor.post(url, data).status_code == 302

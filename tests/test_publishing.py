@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.caching import rendered
 from articles.models import Article, Stage
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, unrendered
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_taken_down_article_is_gone_for_readers(client):
 def test_publishing_without_a_time_goes_live_now(admin_client, client):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
     url = reverse("admin:articles_article_change", args=[draft.pk])
-    data = change_form_data(admin_client.get(url)) | {
+    data = change_form_data(unrendered(admin_client, url)) | {
         "status": Article.Status.PUBLISHED,
         "_publish": "Save and publish",
     }
@@ -77,7 +77,7 @@ def test_publishing_without_a_time_goes_live_now(admin_client, client):
 def test_plain_save_with_status_published_keeps_a_draft_from_readers(admin_client, client):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
     url = reverse("admin:articles_article_change", args=[draft.pk])
-    data = change_form_data(admin_client.get(url), publish=False)
+    data = change_form_data(unrendered(admin_client, url), publish=False)
 
     assert admin_client.post(url, data | {"status": Article.Status.PUBLISHED}).status_code == 302
 
@@ -89,7 +89,7 @@ def test_plain_save_with_status_published_keeps_a_draft_from_readers(admin_clien
 def test_taking_down_before_going_live_is_a_form_error(admin_client):
     article = ArticleFactory()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_form_data(admin_client.get(url))
+    data = change_form_data(unrendered(admin_client, url))
     data["unpublish_at_0"], data["unpublish_at_1"] = "2001-01-01", "10:00"
 
     response = admin_client.post(url, data)

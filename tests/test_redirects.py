@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.admin_forms import approve, change_form_data
+from tests.admin_forms import approve, change_form_data, unrendered
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def rename(client, article, slug):
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_form_data(client.get(url)) | {"slug": slug}
+    data = change_form_data(unrendered(client, url)) | {"slug": slug}
     assert client.post(url, data).status_code == 302
 
 
@@ -48,7 +48,7 @@ def test_renaming_a_draft_leaves_no_redirect(admin_client, client):
     rename(admin_client, draft, "better-name")
 
     url = reverse("admin:articles_article_change", args=[draft.pk])
-    published = change_form_data(admin_client.get(url)) | {
+    published = change_form_data(unrendered(admin_client, url)) | {
         "status": Article.Status.PUBLISHED,
         "_publish": "Save and publish",
     }
@@ -61,7 +61,7 @@ def test_renaming_a_draft_leaves_no_redirect(admin_client, client):
 def test_an_unpublished_new_address_leaves_readers_on_the_live_one(admin_client, client):
     article = ArticleFactory(slug="live-name")
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_form_data(admin_client.get(url), publish=False) | {"slug": "new-name"}
+    data = change_form_data(unrendered(admin_client, url), publish=False) | {"slug": "new-name"}
 
     assert admin_client.post(url, data).status_code == 302
 
@@ -83,11 +83,11 @@ def test_an_old_address_of_an_article_taken_offline_is_a_404(admin_client, clien
 def test_the_editor_is_told_about_redirects_made_and_taken_over(admin_client):
     first = ArticleFactory(slug="first")
     url = reverse("admin:articles_article_change", args=[first.pk])
-    data = change_form_data(admin_client.get(url)) | {"slug": "second"}
+    data = change_form_data(unrendered(admin_client, url)) | {"slug": "second"}
     made = admin_client.post(url, data, follow=True).content.decode()
     other = ArticleFactory(slug="other", title="Other article")
     other_url = reverse("admin:articles_article_change", args=[other.pk])
-    data = change_form_data(admin_client.get(other_url)) | {"slug": "first"}
+    data = change_form_data(unrendered(admin_client, other_url)) | {"slug": "first"}
     taken = admin_client.post(other_url, data, follow=True).content.decode()
 
     assert "The old address /articles/first/ now sends readers here." in made

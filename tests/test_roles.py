@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Review, Section
-from tests.admin_forms import approve, change_form_data, change_url, inline_prefix
+from tests.admin_forms import approve, change_form_data, change_url, inline_prefix, unrendered
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ NOT_CLINICALLY_REVIEWED = "This page has not yet been reviewed by a clinician."
 
 def submit_a_change(editor, article, text=NEW_TEXT):
     """An editor changes the article's first section and submits it for clinical review."""
-    page = editor.get(change_url(article))
+    page = unrendered(editor, change_url(article))
     data = change_form_data(page, publish=False)
     data[f"{inline_prefix(page, Section)}-0-body"] = text
     data["_submit"] = "Save and submit for clinical review"

@@ -20,6 +20,7 @@ from tests.admin_forms import (
     change_url,
     inline_prefix,
     sign_off_url,
+    unrendered,
 )
 from tests.factories import ArticleFactory
 from tests.test_sign_off import NEW_TEXT, edit, publisher, reader_page
@@ -116,7 +117,7 @@ def test_an_edit_after_the_approval_waits_for_its_own_review(
 
 
 def edit_text(client, article, text):
-    page = client.get(change_url(article))
+    page = unrendered(client, change_url(article))
     data = change_form_data(page, publish=False)
     data[f"{inline_prefix(page, Section)}-0-body"] = text
     return client.post(change_url(article), data)

@@ -118,10 +118,10 @@ def test_search_is_offered_on_every_page(client, seed_article):
 
 def test_an_admin_edit_is_found_at_once(admin_client, client, seed_article):
     from articles.models import Section
-    from tests.admin_forms import change_form_data, inline_prefix
+    from tests.admin_forms import change_form_data, inline_prefix, unrendered
 
     url = reverse("admin:articles_article_change", args=[seed_article.pk])
-    page = admin_client.get(url)
+    page = unrendered(admin_client, url)
     data = change_form_data(page)
     data[f"{inline_prefix(page, Section)}-0-body"] = "A word nobody used before: quokka."
     admin_client.post(url, data)

@@ -19,6 +19,7 @@ from tests.admin_forms import (
     inline_prefix,
     save_through_admin,
     sign_off_url,
+    unrendered,
 )
 from tests.constants import SEED_SLUG
 from tests.factories import ArticleFactory
@@ -35,7 +36,7 @@ NEW_TEXT = "Wombats stretch their calves slowly."
 
 def edit(client, article, publish=False, **extra):
     """Save the article's first section with NEW_TEXT, as the role's "Save" button does."""
-    page = client.get(change_url(article))
+    page = unrendered(client, change_url(article))
     data = change_form_data(page, publish=publish)
     data[f"{inline_prefix(page, Section)}-0-body"] = NEW_TEXT
     data.update(extra)
@@ -120,7 +121,7 @@ def test_a_new_article_is_approved_for_a_time_and_goes_live_then(
     client, editor, clinical_reviewer, db
 ):
     add = reverse("admin:articles_article_add")
-    data = change_form_data(editor.get(add), publish=False) | {
+    data = change_form_data(unrendered(editor, add), publish=False) | {
         "title": "Numbat cramps",
         "slug": "numbat-cramps",
         "summary": "What a numbat should know about cramps in the calf at night, in short.",
@@ -381,7 +382,7 @@ def test_send_back_in_its_own_transaction(seed_article, django_user_model):
 
 def test_save_and_publish_on_a_draft_publishes_it_for_those_who_may(client, clinical_reviewer, db):
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, slug="ready-draft")
-    page = clinical_reviewer.get(change_url(draft))
+    page = unrendered(clinical_reviewer, change_url(draft))
     data = change_form_data(page, publish=False) | {"_publish": "Save and publish"}
 
     assert clinical_reviewer.post(change_url(draft), data).status_code == 302

@@ -39,7 +39,14 @@ from articles.publishing.drafts import Snapshot
 from articles.publishing.publish import record_launch
 from articles.search import search
 from tests.accounts import member_of
-from tests.admin_forms import add_row, change_form_data, change_url, inline_prefix, sign_off_url
+from tests.admin_forms import (
+    add_row,
+    change_form_data,
+    change_url,
+    inline_prefix,
+    sign_off_url,
+    unrendered,
+)
 from tests.constants import PROXIED_HTTPS
 from tests.factories import ArticleFactory, PreventionTipFactory, SectionFactory
 
@@ -133,7 +140,7 @@ class SignOff(RuleBasedStateMachine):
         word = self._next_word()
 
         def save():
-            page = self.editor.get(change_url(self.page))
+            page = unrendered(self.editor, change_url(self.page))
             data = change_form_data(page, publish=False)
             data["summary"] = summary_with(word)
             data["status"] = "draft" if take_down else "published"

@@ -31,6 +31,7 @@ from tests.admin_forms import (
     inline_prefix,
     save_through_admin,
     sign_off_url,
+    unrendered,
 )
 from tests.constants import SEED_SLUG
 from tests.factories import ArticleFactory
@@ -77,7 +78,7 @@ def test_the_sign_off_page_shows_every_kind_of_part_change(
         data[f"{steps}-0-position"], data[f"{steps}-1-position"] = second, first
 
     for change in (add_source, add_tip_remove_cause_move_step):
-        page = editor.get(change_url(seed_article))
+        page = unrendered(editor, change_url(seed_article))
         data = change_form_data(page, publish=False)
         change(data, page)
         assert editor.post(change_url(seed_article), data).status_code == 302
@@ -151,7 +152,7 @@ def test_a_new_draft_at_a_live_articles_old_address_leaves_its_redirect_until_ap
     save_through_admin(admin_client, seed_article, lambda data, page: data.update(slug="moved"))
     assert client.get(f"/articles/{SEED_SLUG}/")["Location"] == "/articles/moved/"
     add = reverse("admin:articles_article_add")
-    data = change_form_data(editor.get(add), publish=False) | {
+    data = change_form_data(unrendered(editor, add), publish=False) | {
         "title": "Numbat cramps",
         "slug": SEED_SLUG,
         "summary": "What a numbat should know about cramps in the calf at night, in short.",

@@ -16,6 +16,7 @@ from tests.admin_forms import (
     change_form_data,
     change_url,
     save_through_admin,
+    unrendered,
 )
 from tests.constants import SEED_SLUG
 from tests.factories import ArticleFactory
@@ -62,7 +63,7 @@ def test_adding_in_the_admin(trace, admin_client, db):
     add = reverse("admin:articles_article_add")
 
     def add_article():
-        data = change_form_data(admin_client.get(add))
+        data = change_form_data(unrendered(admin_client, add))
         data.update(
             title="Wombat cramps",
             slug="wombat-cramps",
