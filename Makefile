@@ -8,8 +8,8 @@ PORT ?= 8000
 WITH_ENV := set -a && . ./.env && set +a &&
 
 .DEFAULT_GOAL := help
-.PHONY: help install run editor test test-sign-off-long test-postgres lint format check bench \
-	measure-editor
+.PHONY: help install run editor test test-database test-all test-postgres coverage \
+	test-sign-off-long lint format check bench measure-editor
 
 help: ## List the commands
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -50,16 +50,39 @@ editor: install .env ## Create an editor (superuser) account; DJANGO_SUPERUSER_*
 	  $(BIN)/python manage.py createsuperuser; \
 	fi
 
+# One test process per core (pytest-xdist); each module runs whole in one of them.
+TEST_PROCESSES ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/cramps
+# Extra pytest arguments, e.g. PYTEST_ARGS="-k search" or the coverage options below.
+PYTEST_ARGS ?=
+COVERAGE_ARGS := --cov --cov-report=
+
 test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings tests.settings
-	$(BIN)/pytest
+	$(PYTEST) $(PYTEST_ARGS)
+
+test-database: install ## Only the tests that depend on the database (CI runs them on PostgreSQL too)
+	$(PYTEST) -m database $(PYTEST_ARGS)
+
+test-all: install ## The whole suite on SQLite, then again on PostgreSQL (POSTGRES_URL)
+	$(MAKE) test
+	DATABASE_URL=$(POSTGRES_URL) $(MAKE) test
+
+# Coverage of both runs together; [tool.coverage.report] fail_under in pyproject.toml is the
+# floor CI keeps.
+coverage: install ## Coverage as CI measures it: the suite on SQLite, the database tests on PostgreSQL
+	rm -f .coverage .coverage.*
+	$(MAKE) test PYTEST_ARGS="$(COVERAGE_ARGS)"
+	DATABASE_URL=$(POSTGRES_URL) $(MAKE) test-database PYTEST_ARGS="$(COVERAGE_ARGS) --cov-append"
+	$(BIN)/coverage report
 
 test-sign-off-long: install ## The sign-off state machine, longer and with a random seed
 	HYPOTHESIS_EXAMPLES=$${HYPOTHESIS_EXAMPLES:-200} HYPOTHESIS_STEPS=$${HYPOTHESIS_STEPS:-40} \
 	  HYPOTHESIS_RANDOM=1 $(BIN)/pytest tests/test_sign_off_invariant.py -p no:cacheprovider
 
-test-postgres: install ## Run the suite against the local PostgreSQL
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cramps} $(BIN)/pytest
+test-postgres: install ## Run the whole suite against the local PostgreSQL
+	DATABASE_URL=$(POSTGRES_URL) $(MAKE) test
 
 lint: install ## Check style with ruff, and the layers of articles/ with import-linter
 	$(BIN)/ruff check .
