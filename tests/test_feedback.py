@@ -4,6 +4,7 @@ where editors read and handle them at review time."""
 import csv
 import datetime
 import io
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -105,6 +106,19 @@ def test_a_flood_from_one_address_is_refused_per_minute_and_per_day(
             client, seed_article, {"useful": "yes"}, HTTP_X_FORWARDED_FOR="198.51.100.4"
         )
         assert response.status_code == expected
+
+
+def test_feedback_ids_say_nothing_of_how_many_came_before(client, editor, seed_article):
+    for text in ("First.", "Second."):
+        send(client, seed_article, {"text": text})
+
+    ids = list(Feedback.objects.values_list("pk", flat=True))
+    assert len(ids) == 2
+    assert all(isinstance(pk, uuid.UUID) and pk.version == 4 for pk in ids)
+    change = reverse("admin:articles_feedback_change", args=[ids[0]])
+    assert str(ids[0]) in change
+    assert editor.get(change).status_code == 200
+    assert change in editor.get(reverse("admin:articles_feedback_changelist")).content.decode()
 
 
 def test_over_long_text_gets_a_form_error_and_an_over_long_body_a_clear_page(client, seed_article):

@@ -5,6 +5,8 @@ only the day it arrived. Editors read it at review time and mark it handled; nob
 what a reader wrote.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -30,6 +32,9 @@ class Feedback(models.Model):
         NOT_USEFUL = "not_useful", "Useful: no"
         PROBLEM = "problem", "Problem report"
 
+    # Random, not counted: a counted id would give the order in which feedback arrived,
+    # which beside a web server's access log could name the reader who sent it.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
     # The live version the reader had in front of them, when there was one.
     publication = models.ForeignKey(
@@ -55,7 +60,7 @@ class Feedback(models.Model):
     class Meta:
         verbose_name = "reader feedback"
         verbose_name_plural = "reader feedback"
-        ordering = ["-received_on", "-pk"]
+        ordering = ["-received_on", "-pk"]  # within a day, no order: the ids are random
         indexes = [models.Index(fields=["article", "kind", "received_on"])]
 
     def __str__(self):
