@@ -1,6 +1,7 @@
 """Settings for the night-cramps site, read from the environment (see .env.example)."""
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -186,8 +187,15 @@ SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 # The admin's scripts, markdownx's included, read the token from the form, not the cookie.
 CSRF_COOKIE_HTTPONLY = True
-# Addresses of the TLS proxies whose X-Forwarded-For we believe (see articles.middleware).
-TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+# Addresses (or networks) of the TLS proxies whose X-Forwarded-For we believe
+# (articles.accounts.addresses): none unless named, since anything else that connects from
+# this machine could name any address it likes.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+for proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from error
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
@@ -214,6 +222,8 @@ AXES_ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address itself, also for IPv6: the per-account limit above already caps a guesser
+# who moves through a /64.
 AXES_CLIENT_IP_CALLABLE = "articles.accounts.addresses.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False  # failures are still logged; no banner on every start

@@ -87,6 +87,7 @@ def test_a_flood_from_one_address_is_refused_per_minute_and_per_day(
     client, seed_article, settings
 ):
     settings.FEEDBACK_PER_MINUTE = 3
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client connects from our proxy
     for _ in range(3):
         assert send(client, seed_article, {"useful": "yes"}).status_code == 302
 
@@ -106,6 +107,27 @@ def test_a_flood_from_one_address_is_refused_per_minute_and_per_day(
             client, seed_article, {"useful": "yes"}, HTTP_X_FORWARDED_FOR="198.51.100.4"
         )
         assert response.status_code == expected
+
+
+def test_one_ipv6_64_is_one_reader_and_each_ipv4_address_is_its_own(
+    client, seed_article, settings
+):
+    settings.FEEDBACK_PER_MINUTE = 2
+
+    def status(address):
+        return send(client, seed_article, {"useful": "yes"}, REMOTE_ADDR=address).status_code
+
+    # A home or a phone is given a whole /64: a fresh address in it is the same reader.
+    assert [status(a) for a in ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe")] == [
+        302
+    ] * 2
+    assert status("2001:db8:1:2:abcd::9") == 429
+    assert status("2001:db8:1:3::1") == 302  # the next /64 is someone else
+    # IPv4 neighbours are different readers, also when a dual-stack server writes them as
+    # IPv6 (all of IPv4 lies in one /64 there).
+    assert [status("198.51.100.7"), status("::ffff:198.51.100.7")] == [302, 302]
+    assert status("198.51.100.7") == 429
+    assert status("::ffff:198.51.100.8") == 302
 
 
 def test_feedback_ids_say_nothing_of_how_many_came_before(client, editor, seed_article):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from articles.accounts.addresses import client_ip
 from tests.constants import PROXIED_HTTPS
+from tests.processes import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,8 @@ def login(client, password, address):
     )
 
 
-def test_a_password_guesser_is_locked_out_by_username_and_real_address(admin_user):
+def test_a_password_guesser_is_locked_out_by_username_and_real_address(admin_user, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client connects from our proxy
     guesser = Client(headers=PROXIED_HTTPS)
     for attempt in range(4):
         assert login(guesser, f"wrong-{attempt}", "198.51.100.7").status_code == 200
@@ -79,14 +81,50 @@ def test_a_password_guesser_is_locked_out_by_username_and_real_address(admin_use
     assert other_address.status_code == 302  # the proxy's own address was not what counted
 
 
-def test_the_client_address_comes_from_our_proxy_not_the_client():
+def test_the_client_address_comes_from_our_proxy_not_the_client(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/24"]
     via_proxy = RequestFactory().get(
         "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7"
     )
+    via_network = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.12", HTTP_X_FORWARDED_FOR="2001:db8::7"
+    )
     direct = RequestFactory().get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    garbled = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="x, <b>")
 
     assert client_ip(via_proxy) == "198.51.100.7"
+    assert client_ip(via_network) == "2001:db8::7"
     assert client_ip(direct) == "198.51.100.9"
+    assert client_ip(garbled) == "127.0.0.1"  # not an address: the proxy's own is what we know
+
+
+def test_no_proxy_is_trusted_until_one_is_configured(settings, caplog, monkeypatch):
+    from articles.accounts import addresses
+    from cramps import settings as production
+
+    # Whatever connects from this machine (another site's reverse proxy, an SSH tunnel)
+    # could otherwise name any address it likes.
+    assert production.TRUSTED_PROXIES == []
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    settings.TRUSTED_PROXIES = production.TRUSTED_PROXIES
+    monkeypatch.setattr(addresses, "_told_of_untrusted_proxy", False)
+
+    assert client_ip(request) == "127.0.0.1"
+    assert client_ip(request) == "127.0.0.1"
+    # The operator who forgot to name their proxy is told, once.
+    [warning] = [r.getMessage() for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+    assert "DJANGO_TRUSTED_PROXIES" in warning
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_start_up():
+    result = manage(
+        "check", DJANGO_SECRET_KEY="x" * 50, DJANGO_TRUSTED_PROXIES="10.0.0.11,nginx.local"
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES: 'nginx.local' does not appear to be" in result.stderr
 
 
 def test_weak_passwords_are_refused():

@@ -3,8 +3,8 @@
 The article page comes from the shared page cache, the same bytes for everyone, so its form
 carries no CSRF token and the site sets no cookie. In their place: the browser's own
 Origin and Sec-Fetch-Site headers refuse a form posted from another site, the shared cache
-counts each reader address's sends, a hidden box catches bots that fill in every field,
-and the body's declared size is checked first.
+counts each reader's sends (by address, an IPv6 address by its /64), a hidden box catches
+bots that fill in every field, and the body's declared size is checked first.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.accounts.addresses import client_ip
+from articles.accounts.addresses import client_ip, limit_key
 from articles.models.feedback import TEXT_MAX_LENGTH
 
 # The hidden box (templates/includes/feedback_trap.html): people never see it, simple bots
@@ -52,7 +52,7 @@ def refusal(request):
             "This form can only be sent from our own pages",
             "Please open the page on this site and send your feedback from there.",
         )
-    too_many = over_the_limit(client_ip(request))
+    too_many = over_the_limit(limit_key(client_ip(request)))
     if too_many:
         return too_many
     if request.POST.get(TRAP_FIELD):
@@ -78,7 +78,7 @@ def same_site(request):
 
 
 def over_the_limit(address):
-    """Counts this address's sends in the shared cache, per minute and per day. The key
+    """Counts this reader's sends in the shared cache, per minute and per day. The key
     is a keyed hash of the address, so not even the cache holds it."""
     keyed = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
     digest = keyed.hexdigest()[:32]
