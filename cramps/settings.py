@@ -297,7 +297,10 @@ if SIGN_OFF_POLICY not in ("clinical", "editors"):
 SIGN_OFF_SELF_APPROVAL = env_bool("CRAMPS_SELF_APPROVAL", SIGN_OFF_POLICY == "editors")
 
 # Readers' feedback (articles.feedback): kept this many days, then deleted (two years by
-# default), and how many a reader's address may send per minute and per day.
+# default); how many a reader's address (an IPv6 address's /64) may send per minute and per
+# day; and how many the site stores in a day from everyone together, so that many addresses
+# cannot fill the database.
 FEEDBACK_RETENTION_DAYS = int(os.environ.get("CRAMPS_FEEDBACK_RETENTION_DAYS", "730"))
 FEEDBACK_PER_MINUTE = 5
 FEEDBACK_PER_DAY = 30
+FEEDBACK_DAILY_CAP = int(os.environ.get("CRAMPS_FEEDBACK_DAILY_CAP", "2000"))

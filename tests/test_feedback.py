@@ -7,6 +7,7 @@ import io
 import uuid
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,6 +131,32 @@ def test_one_ipv6_64_is_one_reader_and_each_ipv4_address_is_its_own(
     assert status("::ffff:198.51.100.8") == 302
 
 
+def test_past_the_daily_cap_the_reader_is_thanked_and_nothing_is_stored(
+    client, seed_article, settings
+):
+    settings.FEEDBACK_DAILY_CAP = 3
+    today = timezone.localdate()
+    Feedback.objects.create(
+        article=seed_article, kind="useful", received_on=today - datetime.timedelta(days=1)
+    )  # yesterday's count for yesterday
+    for n in range(3):
+        sent = send(client, seed_article, {"useful": "no"}, REMOTE_ADDR=f"198.51.100.{n + 1}")
+        assert sent.status_code == 302
+
+    refused = send(client, seed_article, {"text": "Past the cap."}, REMOTE_ADDR="198.51.100.99")
+
+    assert refused.status_code == 429
+    assert "we have had a lot of feedback today" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 24 * 3600
+    assert Feedback.objects.filter(received_on=today).count() == 3
+    assert not Feedback.objects.filter(text="Past the cap.").exists()
+    tomorrow = timezone.localtime().replace(hour=9) + datetime.timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False):
+        again = send(client, seed_article, {"text": "A new day."}, REMOTE_ADDR="198.51.100.99")
+    assert again.status_code == 302
+    assert Feedback.objects.filter(text="A new day.").exists()
+
+
 def test_feedback_ids_say_nothing_of_how_many_came_before(client, editor, seed_article):
     for text in ("First.", "Second."):
         send(client, seed_article, {"text": text})
@@ -141,6 +168,32 @@ def test_feedback_ids_say_nothing_of_how_many_came_before(client, editor, seed_a
     assert str(ids[0]) in change
     assert editor.get(change).status_code == 200
     assert change in editor.get(reverse("admin:articles_feedback_changelist")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("referer", "status"),
+    [
+        ("https://testserver/articles/night-calf-cramps/", 302),
+        ("https://evil.example/articles/night-calf-cramps/", 403),
+        ("http://testserver/articles/night-calf-cramps/", 403),  # not https: another origin
+        ("https://testserver.evil.example/", 403),
+        ("not an address", 403),
+    ],
+)
+def test_without_origin_or_fetch_metadata_the_referer_must_be_our_own(
+    client, seed_article, referer, status
+):
+    response = send(client, seed_article, {"useful": "yes"}, headers={"Referer": referer})
+
+    assert response.status_code == status
+    assert Feedback.objects.exists() == (status == 302)
+
+
+def test_a_post_that_says_nothing_of_where_it_came_from_is_refused(client, seed_article):
+    response = send(client, seed_article, {"useful": "yes"}, headers={})
+
+    assert response.status_code == 403
+    assert not Feedback.objects.exists()
 
 
 def test_over_long_text_gets_a_form_error_and_an_over_long_body_a_clear_page(client, seed_article):

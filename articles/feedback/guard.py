@@ -2,21 +2,24 @@
 
 The article page comes from the shared page cache, the same bytes for everyone, so its form
 carries no CSRF token and the site sets no cookie. In their place: the browser's own
-Origin and Sec-Fetch-Site headers refuse a form posted from another site, the shared cache
-counts each reader's sends (by address, an IPv6 address by its /64), a hidden box catches
-bots that fill in every field, and the body's declared size is checked first.
+Sec-Fetch-Site, Origin or Referer header must say the form came from our own pages, the
+shared cache counts each reader's sends (by address, an IPv6 address by its /64), a hidden
+box catches bots that fill in every field, the site stores no more than a day's cap from
+everyone together, and the body's declared size is checked first.
 """
 
+import datetime
 import hashlib
 import hmac
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from articles.accounts.addresses import client_ip, limit_key
-from articles.models.feedback import TEXT_MAX_LENGTH
+from articles.models.feedback import TEXT_MAX_LENGTH, Feedback
 
 # The hidden box (templates/includes/feedback_trap.html): people never see it, simple bots
 # fill it in.
@@ -34,8 +37,8 @@ class Refusal:
 
 
 def refusal(request):
-    """Why this POST is refused, or None. Reads headers and the shared cache only; the
-    body is read only once this says yes (apart from the trap, checked last)."""
+    """Why this POST is refused, or None. Reads headers and the shared cache first; the
+    body only for the trap, and the database only for the day's count, last."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -62,19 +65,41 @@ def refusal(request):
             "Something filled in a box that people never see, so we took it for an automatic "
             "program. If you are a person, please go back and send it again.",
         )
-    return None
+    return full_for_today()
 
 
 def same_site(request):
-    """Whether the browser says the form came from one of our own pages. A request with
-    neither header comes from no browser, so no reader's browser can be tricked into it."""
+    """Whether the browser says the form came from one of our own pages: Sec-Fetch-Site
+    where it sends it, else Origin, else Referer (the site's Referrer-Policy sends it to
+    our own pages only). A request that says none of them is refused: no reader's
+    browser sends such a form."""
     fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
     if fetch_site is not None:
         return fetch_site == "same-origin"
+    ours = f"{request.scheme}://{request.get_host()}".lower()
     origin = request.META.get("HTTP_ORIGIN")
     if origin is not None:
-        return origin == f"{request.scheme}://{request.get_host()}"
-    return True
+        return origin.lower() == ours
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    return f"{referer.scheme}://{referer.netloc}".lower() == ours
+
+
+def full_for_today():
+    """Whether the site has stored its cap of feedback for today, from everyone together.
+    Counted in the database, so every server shares it; concurrent sends may pass it by
+    a few."""
+    today = timezone.localdate()
+    if Feedback.objects.filter(received_on=today).count() < settings.FEEDBACK_DAILY_CAP:
+        return None
+    midnight = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone()
+    )
+    return Refusal(
+        429,
+        "Thank you: we have had a lot of feedback today",
+        "We cannot keep any more until tomorrow. Please try again then.",
+        retry_after=max(1, int((midnight - timezone.now()).total_seconds())),
+    )
 
 
 def over_the_limit(address):
