@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "articles.middleware.StaffSessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -228,6 +229,11 @@ AXES_CLIENT_IP_CALLABLE = "articles.accounts.addresses.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False  # failures are still logged; no banner on every start
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# A signed-in editor's session ends after this long without a request
+# (articles.middleware.StaffSessionIdleMiddleware); readers have no session.
+STAFF_SESSION_IDLE = datetime.timedelta(
+    minutes=int(os.environ.get("CRAMPS_STAFF_IDLE_MINUTES", "30"))
+)
 
 
 # Cache: Redis through REDIS_URL when there is more than one machine; otherwise files on

@@ -1,8 +1,12 @@
-"""Headers, cookies, lockouts and paths that must never leak."""
+"""Headers, cookies, sessions, lockouts and paths that must never leak."""
+
+import datetime
 
 import pytest
+import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.accounts.addresses import client_ip
 from tests.constants import PROXIED_HTTPS
@@ -179,3 +183,45 @@ def test_load_balancers_can_probe_health_over_plain_http(db):
     assert plain.get("/healthz").status_code == 200
     assert plain.get("/readyz").status_code == 200
     assert plain.get("/").status_code == 301
+
+
+def test_a_staff_session_ends_after_the_idle_limit_and_each_request_renews_it(
+    admin_client, settings
+):
+    settings.STAFF_SESSION_IDLE = datetime.timedelta(minutes=30)
+    index = reverse("admin:index")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert admin_client.get(index).status_code == 200
+        for _ in range(3):  # 75 minutes signed in, never more than 25 of them idle
+            clock.shift(datetime.timedelta(minutes=25))
+            assert admin_client.get(index).status_code == 200
+        clock.shift(datetime.timedelta(minutes=31))
+        idle = admin_client.get(index)
+
+    assert idle.status_code == 302
+    assert idle["Location"].startswith(reverse("admin:login"))
+    assert "_auth_user_id" not in admin_client.session
+
+
+def test_a_readers_page_touches_no_session(client, seed_article):
+    response = client.get(seed_article.get_absolute_url())
+
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_the_idle_limit_starts_at_sign_in(django_user_model, settings):
+    django_user_model.objects.create_user("pat", password="a-long-editor-password", is_staff=True)
+    browser = Client(headers=PROXIED_HTTPS)
+    index = reverse("admin:index")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        signed_in = browser.post(
+            reverse("admin:login"),
+            {"username": "pat", "password": "a-long-editor-password", "next": index},
+        )
+        assert signed_in.status_code == 302
+        clock.shift(settings.STAFF_SESSION_IDLE + datetime.timedelta(minutes=1))
+        idle = browser.get(index)
+
+    assert idle.status_code == 302
+    assert idle["Location"].startswith(reverse("admin:login"))
