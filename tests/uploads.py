@@ -26,3 +26,15 @@ def upload(client, name, content, content_type):
 def stored_files(settings):
     root = settings.MEDIA_ROOT
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def encoded(image, image_format, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def stored_image(settings, response):
+    """The file an upload stored, read back: (its bytes, its image opened by Pillow)."""
+    path = settings.MEDIA_ROOT / response.json()["url"].removeprefix(settings.MEDIA_URL)
+    return path.read_bytes(), Image.open(path)

@@ -6,6 +6,7 @@ whatever its pixel count and render any amount of text; these subclasses close e
 
 import warnings
 from functools import wraps
+from io import SEEK_END, BytesIO
 from uuid import uuid4
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from articles.accounts.roles import needs_second_factor
 from articles.editing.writing import notes_html
@@ -25,9 +26,17 @@ from articles.numbers import whole_number
 
 # The real image format decides the stored extension, never the uploaded name.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "MPO": "jpg"}  # MPO: phone cameras' JPEG
+# The only Pillow readers an upload is shown to (the JPEG reader also opens MPO).
+READERS = ["JPEG", "PNG"]
 # A 48-megapixel phone photo fits; a small file that claims more pixels is a decompression
 # bomb (Pillow itself refuses only at twice its own, much larger, limit).
 MAX_UPLOAD_PIXELS = 50_000_000
+# Eight bits a colour, as browsers show them and Pillow re-encodes them unchanged; a
+# 16-bit greyscale PNG ("I;16") is neither.
+ALLOWED_MODES = {"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"}
+# What of a file's own information survives re-encoding: how its colours are meant and
+# which palette entry is see-through. Comments, EXIF (camera, place, time) and text go.
+KEPT_INFO = ("icc_profile", "transparency")
 # Room for the form's own encoding around the largest file or text we accept.
 POST_OVERHEAD = 64 * 1024
 EDITOR_PERMISSIONS = ("articles.add_article", "articles.change_article")
@@ -82,15 +91,23 @@ class StrictImageForm(ImageForm):
             with warnings.catch_warnings():
                 # Pillow warns of a possible decompression bomb; the size check refuses it.
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                image = Image.open(upload)
-            with image:
-                image_format = image.format
-                if image.width * image.height > MAX_UPLOAD_PIXELS:
-                    raise ValidationError(
-                        f"This image is {image.width} by {image.height} pixels. Make it "
-                        "smaller (under 50 megapixels) and upload it again."
-                    )
-                image.load()  # decodes every pixel, so a truncated file fails here
+                # Only the JPEG and PNG readers see the file, and they read its header only:
+                # everything up to load() below costs the same for any number of pixels.
+                image = Image.open(upload, formats=READERS)
+            if image.width * image.height > MAX_UPLOAD_PIXELS:
+                raise ValidationError(
+                    f"This image is {image.width} by {image.height} pixels. Make it "
+                    "smaller (under 50 megapixels) and upload it again."
+                )
+            if image.mode not in ALLOWED_MODES:
+                raise ValidationError(
+                    "This image has 16 bits per colour. Save it as an ordinary PNG or JPEG "
+                    "(8 bits per colour) and upload it again."
+                )
+            image.load()  # decodes every pixel, so a truncated file fails here
+            # A phone's photo is stored on its side with a note of the way up; the note
+            # goes with the rest of the metadata, so the pixels are turned now.
+            ImageOps.exif_transpose(image, in_place=True)
         except (
             Image.DecompressionBombError,
             UnidentifiedImageError,
@@ -99,20 +116,30 @@ class StrictImageForm(ImageForm):
             ValueError,
         ) as error:
             raise ValidationError("This file is not a JPEG or PNG image.") from error
-        if image_format not in EXTENSIONS:
-            raise ValidationError("Only JPEG and PNG images can be uploaded.")
-        upload.seek(0)
-        upload.content_type = "image/png" if image_format == "PNG" else "image/jpeg"
-        self.extension = EXTENSIONS[image_format]
+        self.picture = image
+        upload.content_type = "image/png" if image.format == "PNG" else "image/jpeg"
+        self.extension = EXTENSIONS[image.format]
         return upload
 
-    def _save(self, image, file_name, commit):
-        # The size after markdownx's resizing, kept in the name: the page then gives readers
-        # each image's width and height without opening the file (articles.markdown).
-        with Image.open(image) as saved:
-            self.size = saved.size
-        image.seek(0)
-        return super()._save(image, file_name, commit)
+    def _process_raster(self, image, extension):
+        """The picture clean() decoded, made to fit MARKDOWNX_IMAGE_MAX_SIZE as markdownx
+        would, and encoded afresh with none of the file's own information but KEPT_INFO."""
+        limits = settings.MARKDOWNX_IMAGE_MAX_SIZE
+        picture = self.picture
+        scale = min(limits["size"][0] / picture.width, limits["size"][1] / picture.height)
+        if scale < 1:
+            size = (int(picture.width * scale), int(picture.height * scale))
+            picture = picture.resize(size, Image.Resampling.LANCZOS)
+        kept = {key: picture.info[key] for key in KEPT_INFO if key in picture.info}
+        picture.info = {}  # Pillow would write some of it (a JPEG's comment) unasked
+        # The size is kept in the name: the page then gives readers each image's width and
+        # height without opening the file (articles.markdown).
+        self.size = picture.size
+        encoded = BytesIO()
+        picture.save(encoded, extension, quality=limits.get("quality", 85), **kept)
+        self.picture.close()
+        encoded.seek(0, SEEK_END)  # markdownx reads the length from the position
+        return encoded
 
     def get_unique_file_name(self, file_name):
         width, height = self.size
