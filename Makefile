@@ -93,7 +93,7 @@ format: install ## Format and fix style with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## Load-test the article page against a static file with wrk (see README)
+bench: install ## Load-test the article page against a static file with wrk (docs/performance.md)
 	$(BIN)/python deploy/bench.py
 
 measure-editor: install ## The editors' change page in Chromium: requests, size, time to usable
