@@ -31,11 +31,7 @@ def review_due_date(review_due_on, last_reviewed_on):
 
 
 class Stage(models.TextChoices):
-    """Where an article stands for readers at a moment: worked out, never stored.
-
-    Article.stage() gives it in Python and ArticleQuerySet.in_stage() in SQL; a test holds
-    the two to agree over a grid of statuses and dates.
-    """
+    """Where an article stands for readers at a moment: worked out, never stored."""
 
     DRAFT = "draft", "Draft"
     SCHEDULED = "scheduled", "Scheduled"
@@ -43,32 +39,76 @@ class Stage(models.TextChoices):
     TAKEN_DOWN = "taken_down", "Taken down"
 
 
-def live_condition(alias, status, now):
-    """The rule of ArticleQuerySet.published() as SQL on the article table under `alias`,
-    with its parameters, for the few queries written by hand (tests hold them to agree).
-    Raw queries skip the pages-only manager, so the rule names drafts itself."""
-    sql = (
-        f"{alias}.draft_of_id IS NULL AND {alias}.status = %s AND {alias}.publish_at <= %s "
-        f"AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > %s)"
+NOW = object()  # stands for the moment asked about
+COMPARISONS = {"=": ("exact", operator.eq), ">": ("gt", operator.gt), "<=": ("lte", operator.le)}
+# An article's stage at a moment, written once: the first stage whose condition holds, as
+# (field, comparison, value). A missing (NULL) value never holds. Python (stage_at), the
+# ORM (ArticleQuerySet.in_stage) and hand-written SQL (live_condition) all read this.
+STAGE_RULE = (
+    (Stage.DRAFT, ("status", "=", "draft")),
+    (Stage.SCHEDULED, ("publish_at", ">", NOW)),
+    (Stage.TAKEN_DOWN, ("unpublish_at", "<=", NOW)),
+    (Stage.LIVE, None),
+)
+# The times at which a published article's stage changes by itself.
+STAGE_TIMES = [condition[0] for _, condition in STAGE_RULE if condition and condition[2] is NOW]
+
+
+def _holds(article, condition, now):
+    field, comparison, value = condition
+    actual = getattr(article, field)
+    return actual is not None and COMPARISONS[comparison][1](
+        actual, now if value is NOW else value
     )
-    return sql, [status, now, now]
+
+
+def stage_at(article, now):
+    return next(s for s, c in STAGE_RULE if c is None or _holds(article, c, now))
+
+
+def next_stage_time(article, after):
+    """The next moment after `after` at which the article's stage changes by itself."""
+    if stage_at(article, after) == Stage.DRAFT:
+        return None
+    moments = (getattr(article, field) for field in STAGE_TIMES)
+    return min((moment for moment in moments if moment and moment > after), default=None)
+
+
+def _q(condition, now):
+    field, comparison, value = condition
+    lookup = COMPARISONS[comparison][0]
+    return models.Q(**{f"{field}__{lookup}": now if value is NOW else value})
+
+
+def stage_q(stage, now):
+    """The rule as a filter: this stage's condition holds, and no earlier one's."""
+    q = models.Q()
+    for each, condition in STAGE_RULE:
+        if each == stage:
+            return q & _q(condition, now) if condition else q
+        q &= ~_q(condition, now)
+    raise ValueError(stage)
+
+
+def live_condition(alias, now):
+    """The rule of ArticleQuerySet.published() as SQL on the article table under `alias`,
+    with its parameters, for the few queries written by hand. Raw queries skip the
+    pages-only manager, so the rule names drafts itself."""
+    sql, params = [f"{alias}.draft_of_id IS NULL"], []
+    for stage, condition in STAGE_RULE:
+        if stage == Stage.LIVE:
+            break
+        field, comparison, value = condition
+        column = f"{alias}.{field}"
+        sql.append(f"NOT ({column} {comparison} %s AND {column} IS NOT NULL)")
+        params.append(now if value is NOW else value)
+    return " AND ".join(sql), params
 
 
 class ArticleQuerySet(models.QuerySet):
     def in_stage(self, stage, now=None):
-        """Articles in `stage` at `now`: the rule of Article.stage(), in SQL."""
-        now = now or timezone.now()
-        if stage == Stage.DRAFT:
-            return self.filter(status=self.model.Status.DRAFT)
-        published = self.filter(status=self.model.Status.PUBLISHED)
-        if stage == Stage.SCHEDULED:
-            return published.filter(publish_at__gt=now)
-        gone_live = published.filter(publish_at__lte=now)
-        if stage == Stage.TAKEN_DOWN:
-            return gone_live.filter(unpublish_at__lte=now)
-        return gone_live.filter(
-            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now)
-        )
+        """Articles in `stage` at `now` (STAGE_RULE)."""
+        return self.filter(stage_q(stage, now or timezone.now()))
 
     def published(self, now=None):
         """What readers may see now: published, past its go-live time, not yet taken down.
@@ -82,9 +122,11 @@ class ArticleQuerySet(models.QuerySet):
     def next_scheduled_change(self, now):
         """The next time after `now` at which one of these articles goes live, comes down,
         or changes to an approved version, if any is scheduled."""
-        upcoming = self.filter(status=self.model.Status.PUBLISHED).aggregate(
-            live=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
-            down=models.Min("unpublish_at", filter=models.Q(unpublish_at__gt=now)),
+        upcoming = self.exclude(stage_q(Stage.DRAFT, now)).aggregate(
+            **{
+                field: models.Min(field, filter=models.Q(**{f"{field}__gt": now}))
+                for field in STAGE_TIMES
+            }
         )
         publications = self.model._meta.get_field("publications").related_model.objects
         switch = publications.filter(article__in=self).next_go_live_after(now)

@@ -90,7 +90,7 @@ def _read_sql(vendor):
         LEFT JOIN {pages} r ON r.article_id = a.id AND r.pages_token = a.pages_token
              AND r.view_name = %s AND r.origin = %s AND r.release = %s
              AND (r.expires_at IS NULL OR r.expires_at > %s)
-        WHERE a.slug = %s AND {live_condition("a", None, None)[0]}
+        WHERE a.slug = %s AND {live_condition("a", None)[0]}
     """
 
 
@@ -99,7 +99,7 @@ def read(request, slug, now=None):
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     params = [at, at, request.resolver_match.view_name, _origin(request), BUILD, at, slug,
-              *live_condition("a", Article.Status.PUBLISHED, at)[1]]  # fmt: skip
+              *live_condition("a", at)[1]]  # fmt: skip
     # Article.rows: the query keeps to pages itself (live_condition), and the pages-only
     # manager would build its filter on every request for nothing.
     article = next(iter(Article.rows.raw(_read_sql(connection.vendor), params)), None)

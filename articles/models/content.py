@@ -23,7 +23,9 @@ from articles.querysets import (
     PageManager,
     PartQuerySet,
     Stage,
+    next_stage_time,
     review_due_date,
+    stage_at,
 )
 
 MARKDOWN_HELP = "Markdown: a blank line starts a new paragraph, start lines with - for a list."
@@ -289,15 +291,8 @@ class Article(TimeStampedModel):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
     def stage(self, now=None):
-        """Where the article stands for readers now (ArticleQuerySet.in_stage in SQL)."""
-        now = now or timezone.now()
-        if self.status == self.Status.DRAFT:
-            return Stage.DRAFT
-        if self.publish_at > now:
-            return Stage.SCHEDULED
-        if self.unpublish_at and self.unpublish_at <= now:
-            return Stage.TAKEN_DOWN
-        return Stage.LIVE
+        """Where the article stands for readers now (querysets.STAGE_RULE)."""
+        return stage_at(self, now or timezone.now())
 
     def publication_state(self, now=None):
         """Where the article stands for readers, in an editor's words."""
@@ -310,12 +305,9 @@ class Article(TimeStampedModel):
         return self.stage(now) == Stage.LIVE
 
     def next_stage_change(self, after):
-        """Its next go-live or take-down time after `after`, if any (the rule of
-        ArticleQuerySet.next_scheduled_change, without approved versions)."""
-        if self.status != self.Status.PUBLISHED:
-            return None
-        upcoming = (self.publish_at, self.unpublish_at)
-        return min((moment for moment in upcoming if moment and moment > after), default=None)
+        """Its next go-live or take-down time after `after`, if any (ArticleQuerySet.
+        next_scheduled_change gives the same for many, with approved versions)."""
+        return next_stage_time(self, after)
 
     def rendered_lead(self):
         return render_markdown(self.lead)

@@ -157,9 +157,7 @@ def _sqlite_search(groups, every):
     match = (" AND " if every else " OR ").join(
         "(" + " OR ".join(f'"{" ".join(words)}"' for words in group) + ")" for group in groups
     )
-    live, params = live_condition(
-        "a", Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(timezone.now())
-    )
+    live, params = live_condition("a", connection.ops.adapt_datetimefield_value(timezone.now()))
     weights = ", ".join(map(str, COLUMN_WEIGHTS))
     with connection.cursor() as cursor:
         cursor.execute(
