@@ -11,8 +11,8 @@ from tests.constants import PROXIED_HTTPS, SEED_SLUG
 # and runs again on PostgreSQL in CI (`make test-database`).
 RUN_ONCE = {
     "test_access", "test_admin_wording", "test_browser", "test_change_page", "test_crawl",
-    "test_deploy", "test_http", "test_markdown", "test_numbers", "test_security", "test_seo",
-    "test_settings", "test_static", "test_urls",
+    "test_deploy", "test_http", "test_image_uploads", "test_markdown", "test_numbers",
+    "test_security", "test_seo", "test_settings", "test_static", "test_urls",
 }  # fmt: skip
 
 

@@ -207,6 +207,8 @@ def deployment(tmp_path_factory):
             "DATABASE_URL": stack.enter_context(scratch_database()),
             "REDIS_URL": REDIS_URL,
             "CRAMPS_SELF_APPROVAL": "true",
+            # nginx reaches both gunicorns from here (deploy/README.md, step 2).
+            "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
         }
         manage = servers.manage_command(folder / "static", **env)
         manage("migrate", "-v0")

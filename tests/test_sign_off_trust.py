@@ -106,6 +106,8 @@ def test_a_take_down_then_delete_and_recover_never_gives_readers_unapproved_text
         clock.shift(datetime.timedelta(hours=2))
         assert client.get(f"/articles/{SEED_SLUG}/").status_code == 404  # taken down, as approved
         kept = set(Publication.objects.values_list("pk", flat=True))
+        # Two idle hours ended the editor's session (STAFF_SESSION_IDLE): they sign in again.
+        editor.force_login(get_user_model().objects.get(username="editors"))
 
         delete = reverse("admin:articles_article_delete", args=[seed_article.pk])
         editor.post(delete, {"post": "yes"})
