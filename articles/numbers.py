@@ -13,6 +13,12 @@ def whole_number(text, max_digits=18):
     return None
 
 
+def declared_length(request):
+    """The size a request says its body has: 0 if it says none, None if what it says is not
+    a whole number. Checked before any of the body is read."""
+    return whole_number(request.META.get("CONTENT_LENGTH") or "0")
+
+
 class WholeNumberIds:
     """For a ModelAdmin of a model with whole-number ids: an id in its URL that is not one
     is an unknown object (Django reads it with int(), which takes other scripts' digits)."""

@@ -82,3 +82,15 @@ def test_a_request_length_in_other_digits_is_refused(editor_client):
     )
 
     assert response.status_code == 400
+
+
+def test_view_on_site_with_an_id_in_other_digits_is_not_found(admin_client, seed_article):
+    from django.contrib.contenttypes.models import ContentType
+
+    article_type = ContentType.objects.get_for_model(seed_article).pk
+
+    def answer(article_id):
+        return admin_client.get(reverse("admin:view_on_site", args=[article_type, article_id]))
+
+    assert answer(seed_article.pk).status_code == 302
+    assert answer(in_other_digits(seed_article.pk)).status_code == 404

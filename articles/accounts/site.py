@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from django_otp import login as otp_login
 
 from articles.accounts.roles import needs_second_factor
 from articles.accounts.signin import CodeForm, SignInForm, confirmed_device, unconfirmed_device
+from articles.numbers import whole_number
 
 # Pages an unverified person who needs two-step sign-in may still open.
 OPEN_BEFORE_SECOND_STEP = {"two_factor", "logout"}
@@ -69,6 +71,8 @@ class EditorsAdminSite(admin.AdminSite):
     def view_on_site(self, request, content_type_id, object_id):
         try:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if isinstance(model._meta.pk, models.IntegerField) and whole_number(object_id) is None:
+                raise ValueError(object_id)  # int() would read other scripts' digits
             obj = model._default_manager.get(pk=object_id)
         except (ObjectDoesNotExist, AttributeError, ValueError) as error:
             raise Http404("No such page.") from error

@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from articles.accounts.roles import needs_second_factor
 from articles.editing.writing import notes_html
 from articles.markdown import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
-from articles.numbers import whole_number
+from articles.numbers import declared_length
 
 # The real image format decides the stored extension, never the uploaded name.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "MPO": "jpg"}  # MPO: phone cameras' JPEG
@@ -63,7 +63,7 @@ def editors_only(max_bytes):
                 return HttpResponseForbidden("Only signed-in editors can use this.")
             if needs_second_factor(user) and not user.is_verified():
                 return HttpResponseForbidden("Finish two-step sign-in first.")
-            length = whole_number(request.META.get("CONTENT_LENGTH") or "0")
+            length = declared_length(request)
             if length is None:
                 return HttpResponseBadRequest("The request length is not a number.")
             if length > max_bytes + POST_OVERHEAD:

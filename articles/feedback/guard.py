@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from articles.accounts.addresses import client_ip, limit_key
 from articles.models.feedback import TEXT_MAX_LENGTH, Feedback
+from articles.numbers import declared_length
 
 # The hidden box (templates/includes/feedback_trap.html): people never see it, simple bots
 # fill it in.
@@ -39,11 +40,8 @@ class Refusal:
 def refusal(request):
     """Why this POST is refused, or None. Reads headers and the shared cache first; the
     body only for the trap, and the database only for the day's count, last."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = MAX_BODY_BYTES + 1
-    if length > MAX_BODY_BYTES:
+    length = declared_length(request)
+    if length is None or length > MAX_BODY_BYTES:
         return Refusal(
             413,
             "Your message is too long",
