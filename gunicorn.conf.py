@@ -20,6 +20,12 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# The application is loaded once, in the master, before any worker is forked: a recycled
+# worker starts at once, instead of importing Django and the site while the others serve
+# (under load, those imports were where the slowest one in a hundred requests came from),
+# and every worker shares the loaded code's memory. A new release therefore needs a new
+# master (deploy/README.md: restart, or USR2 then QUIT); HUP restarts workers only.
+preload_app = True
 # Logs go to stdout and stderr, where the platform collects them.
 accesslog = "-"
 errorlog = "-"
@@ -34,11 +40,10 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    """Read textstat's pronunciation dictionary (0.7 s, 74 MB) once, in the master, before
-    any worker exists: every worker, including those recycled by max_requests, is forked
-    with it loaded. Read in each worker instead, it cost the first change page each worker
-    drew that long, or, read at worker start, took the CPU from readers while five workers
-    read it at once."""
+    """Read textstat's pronunciation dictionary once, in the master, before any worker
+    exists: every worker, recycled ones included, is forked with it loaded, instead of
+    the first change page each worker draws waiting for it, or workers reading it at once
+    while readers wait (docs/performance.md)."""
     import gc
 
     try:
@@ -48,7 +53,7 @@ def on_starting(server):
     except Exception as error:  # an editors' aid must never keep the site from starting
         if server is not None:
             server.log.warning("Reading age: could not read textstat's dictionary: %r", error)
-    # Its 262,000 lists and dicts go to the collector's permanent generation: otherwise each
-    # worker's full collections walk them all (readers' pages slowed by a third) and, by
-    # writing to them, copy their shared memory into every worker.
+    # What the master loaded (the site and the dictionary) goes to the collector's permanent
+    # generation: otherwise each worker's full collections walk it all and, by writing to
+    # it, copy its shared memory into every worker.
     gc.freeze()

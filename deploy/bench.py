@@ -52,6 +52,8 @@ def environment(workdir, database_url, **extra):
         "DJANGO_CACHE_DIR": str(workdir / "cache"),
         "DATABASE_URL": database_url,
         "GUNICORN_LOG_LEVEL": "warning",
+        # X-Cache says whether a page came from the page cache (off in production).
+        "DJANGO_PAGE_CACHE_STATUS_HEADER": "true",
         **extra,
     }
 
