@@ -261,6 +261,28 @@ else:
 # How long a reader page may be served from the cache (edits invalidate it at once).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
+
+def site_origin(value, hosts, https):
+    """`value` (or the first host name, over https when HTTPS is on) as browsers send it:
+    scheme://host[:port] in lower case, without the scheme's default port."""
+    if not value:
+        if not hosts or hosts[0] == "*":
+            raise ImproperlyConfigured("Set DJANGO_SITE_ORIGIN, such as https://example.org.")
+        value = f"{'https' if https else 'http'}://{hosts[0].lstrip('.')}"
+    scheme, _, rest = value.strip().lower().partition("://")
+    host = rest.removesuffix("/")
+    if scheme not in ("http", "https") or not host or any(c in host for c in "/?#@ "):
+        raise ImproperlyConfigured("DJANGO_SITE_ORIGIN must be like https://example.org.")
+    return f"{scheme}://{host.removesuffix({'http': ':80', 'https': ':443'}[scheme])}"
+
+
+# The site's address (scheme and host): the only one whose pages the caches keep, so that
+# no Host spelling a client sends can add to them.
+SITE_ORIGIN = site_origin(os.environ.get("DJANGO_SITE_ORIGIN", ""), ALLOWED_HOSTS, HTTPS)
+# X-Cache: HIT or MISS on reader pages, for tests and benchmarks: it tells anyone what is
+# cached, so production leaves it off.
+PAGE_CACHE_STATUS_HEADER = env_bool("DJANGO_PAGE_CACHE_STATUS_HEADER", False)
+
 # Logging: everything to stdout, where gunicorn and the platform collect it.
 
 LOGGING = {

@@ -26,3 +26,7 @@ WHITENOISE_AUTOREFRESH = True
 # sign-off itself run under the production default, where a second person approves
 # (CRAMPS_SELF_APPROVAL; tests/test_sign_off.py).
 SIGN_OFF_SELF_APPROVAL = True
+
+# The test client's address is the site's, and tests see what the page cache did.
+SITE_ORIGIN = "https://testserver"
+PAGE_CACHE_STATUS_HEADER = True

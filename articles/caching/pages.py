@@ -10,7 +10,6 @@ the small generation key from the shared cache, and no copy of the page crosses 
 
 import hashlib
 import logging
-import re
 import time
 import uuid
 from collections import OrderedDict
@@ -23,42 +22,42 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 from articles.caching.generation import GENERATION_KEY, current_tag_versions, tag_versions
 from articles.caching.tags import LIST_TAGS, LISTING, articles_in
+from articles.caching.variants import (
+    accepted_codings,
+    accepts_gzip,
+    is_stored_variant,
+    page_address,
+)
 from articles.models import Article
-from articles.numbers import whole_number
 
 log = logging.getLogger(__name__)
 
 
-# Only the views that page their content make a page per query string worth storing, by
-# their own parameter and page numbers as they write them (past the last page is a 404).
-# Any other query string (tracking tags, cache-busters, searches, ?p= on an article,
-# padded numbers) is served fresh and never fills the cache.
-PAGED_VIEWS = {"articles:index": "page", "sitemap_section": "p"}
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers that belong to one response, not to the page; everything else (the security
 # headers of the middleware inside this one included) is replayed as it was sent.
-UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "x-cache"}
+UNSTORED_HEADERS = {"set-cookie", "date", "content-length"}
 
 
-def page_key(request):
-    encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
-    # Pages hold absolute links, so scheme and host are part of what makes a page.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{encoding}:{hashlib.sha256(address.encode()).hexdigest()}"
+def page_key(request, gzip):
+    """The one key of the request's page (articles.caching.variants), or None."""
+    address = page_address(request)
+    if address is None:
+        return None
+    digest = hashlib.sha256(f"{settings.SITE_ORIGIN}{address}".encode()).hexdigest()
+    return f"page:{'gzip' if gzip else ''}:{digest}"
 
 
-def is_stored_variant(request):
-    if not request.GET:
-        return True
-    match = request.resolver_match
-    parameter = PAGED_VIEWS.get(match.view_name if match else None)
-    numbers = request.GET.getlist(parameter) if parameter else []
-    return (
-        list(request.GET) == [parameter]
-        and len(numbers) == 1
-        and whole_number(numbers[0]) is not None
-        and not numbers[0].startswith("0")
-    )
+def read_accept_encoding(request):
+    """Whether the reader accepts gzip. The rest of the stack (GZipMiddleware, WhiteNoise)
+    looks for the word gzip in Accept-Encoding, weights unread: it is left holding only the
+    codings the reader accepts, so that the page this middleware stores under a plain key
+    is plain."""
+    header = request.META.get("HTTP_ACCEPT_ENCODING")
+    if header is None:
+        return False
+    codings = accepted_codings(header)
+    request.META["HTTP_ACCEPT_ENCODING"] = ", ".join(codings)
+    return accepts_gzip(codings)
 
 
 def is_shareable(request, response):
@@ -104,9 +103,12 @@ class PageCacheMiddleware:
         self.local = OrderedDict()
 
     def __call__(self, request):
+        gzip = read_accept_encoding(request)
         if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
             return self.get_response(request)
-        key = page_key(request)
+        key = page_key(request, gzip)
+        if key is None:
+            return self.status(self.get_response(request), "MISS")
         try:
             generation = cache.get(GENERATION_KEY)
             entry = self.local.get(key)
@@ -134,8 +136,12 @@ class PageCacheMiddleware:
             # Pages that say nothing of what they show (lists, sitemaps, the feed) depend
             # on the lists of articles.
             tags = getattr(request, "page_tags", None) or {LISTING}
-            self.store(request, key, generation, response, rendered_at, tags)
-        response["X-Cache"] = "MISS"
+            self.store(request, key, generation, response, rendered_at, tags, gzip)
+        return self.status(response, "MISS")
+
+    def status(self, response, status):
+        if settings.PAGE_CACHE_STATUS_HEADER:
+            response["X-Cache"] = status
         return response
 
     def remember(self, key, entry):
@@ -151,10 +157,11 @@ class PageCacheMiddleware:
         )
         # Browsers keep it no longer than this entry has left (its next go-live).
         patch_cache_control(response, max_age=max(int(entry[1] - time.time()), 0))
-        response["X-Cache"] = "HIT"
-        return response
+        return self.status(response, "HIT")
 
-    def store(self, request, key, generation, response, rendered_at, tags):
+    def store(self, request, key, generation, response, rendered_at, tags, gzip):
+        if response.has_header("Content-Encoding") and not gzip:
+            return  # an encoded page is never the plain copy
         try:
             if generation is None:
                 # First page after a restart or eviction: start a generation, and store

@@ -6,7 +6,9 @@ stored rendering with one query, rather than rebuilt from the article's parts. A
 is made on the first request after any change, and is current while the article's
 pages_token is the one it was made under (the write path renews it, in the transaction of
 the change, for every article whose pages show the changed one), until the next scheduled
-change of an article it shows, and for this build of the code and templates only.
+change of an article it shows, and for this build of the code and templates only. Only
+pages asked for at the site's own origin are stored (articles.caching.variants), one per
+page: what a client sends can never add a row.
 """
 
 import functools
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.caching.generation import RELEASE
+from articles.caching.variants import at_site_origin
 from articles.models import Article, Publication, RenderedPage
 from articles.querysets import live_condition
 
@@ -47,7 +50,10 @@ BUILD = _build()
 
 
 def _origin(request):
-    return f"{request.scheme}://{request.get_host()}"
+    """The origin a stored rendering of the request's page is kept under, or None: a
+    rendering for another spelling of the host is neither read nor kept (at_site_origin),
+    and `r.origin = NULL` matches no row."""
+    return settings.SITE_ORIGIN if at_site_origin(request) else None
 
 
 # Columns the page never shows: left unread (deferred) on every request.
@@ -133,6 +139,9 @@ def keep(request, article, response, rendered_at):
     No lock is needed: the rendering carries the token read with the article's row, before
     its parts, and a change committed since then renewed the token, so a rendering of rows
     that were being replaced never matches."""
+    origin = _origin(request)
+    if origin is None:
+        return
     tags = sorted(request.page_tags)
     try:
         RenderedPage.objects.bulk_create(
@@ -140,7 +149,7 @@ def keep(request, article, response, rendered_at):
                 RenderedPage(
                     article=article,
                     view_name=request.resolver_match.view_name,
-                    origin=_origin(request),
+                    origin=origin,
                     release=BUILD,
                     pages_token=article.pages_token,
                     expires_at=request.page_next_change,
@@ -151,9 +160,11 @@ def keep(request, article, response, rendered_at):
                 )
             ],
             update_conflicts=True,
-            unique_fields=["article", "view_name", "origin"],
+            # Whatever made the page's last rendering (another release, origin or token),
+            # this one replaces it.
+            unique_fields=["article", "view_name"],
             update_fields=[
-                "release", "pages_token", "expires_at", "tags", "content_type", "body",
+                "origin", "release", "pages_token", "expires_at", "tags", "content_type", "body",
                 "rendered_at",
             ],
         )  # fmt: skip

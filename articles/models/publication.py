@@ -141,12 +141,14 @@ class RenderedPage(models.Model):
     the shared cache does not hold is not rebuilt from its parts on every request.
 
     Valid while the article's pages_token is the one it was made under, before expires_at
-    (the next scheduled change of an article it shows), for the release it was made by.
+    (the next scheduled change of an article it shows), for the release and origin it was
+    made for. One per page: a new rendering replaces the last, whatever release, origin or
+    token it was made under, so the table never holds more than the site's pages.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     view_name = models.CharField(max_length=50)
-    # Scheme and host: pages hold absolute links.
+    # The site's origin (settings.SITE_ORIGIN) when it was made: pages hold absolute links.
     origin = models.CharField(max_length=300)
     release = models.CharField(max_length=32)
     pages_token = models.UUIDField()
@@ -159,9 +161,7 @@ class RenderedPage(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["article", "view_name", "origin"], name="one_rendering_per_page"
-            )
+            models.UniqueConstraint(fields=["article", "view_name"], name="one_rendering_per_page")
         ]
 
     def __str__(self):
