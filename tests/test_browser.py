@@ -7,6 +7,8 @@ message saying how to install it, except in CI (CI=true), where that is a failur
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
 
 from tests.constants import FORWARDED_HTTPS
@@ -239,6 +241,18 @@ def test_the_bedside_card_prints_on_one_a4_page_with_both_urgent_cards(open_page
     assert page.locator(".care-card--emergency").is_visible()
 
 
+def signed_in_as(context, live_server, user):
+    """Give the browser a session of the server's making for `user`: the sign-in pages are
+    walked once, in the sign-off test (signed_in_page), not before every editor's test."""
+    session = Client()
+    session.force_login(user)
+    name = django_settings.SESSION_COOKIE_NAME
+    # Host-only, Secure and for every path, as the __Host- prefix requires.
+    host = live_server.url.split("://")[1].split(":")[0]
+    cookie = {"name": name, "value": session.cookies[name].value, "domain": host, "path": "/"}
+    context.add_cookies([{**cookie, "secure": True, "httpOnly": True}])
+
+
 @pytest.fixture
 def editor_page(browser, live_server, launch_content, settings):
     """The article's change page in the admin, signed in as an editor (who may not publish)."""
@@ -254,14 +268,9 @@ def editor_page(browser, live_server, launch_content, settings):
         )
     )
     context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
+    signed_in_as(context, live_server, user)
     page = context.new_page()
     article = launch_content[0]
-    # Signed in through the sign-in page, as an editor would.
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "x" * 20)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
     page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
     assert page.locator("#id_lead").count() == 1, page.url
     yield page, article
