@@ -27,6 +27,7 @@ install: $(VENV)/.installed ## Create the virtualenv and install everything
 	  '# Made by make; see .env.example for every variable. Never commit this file.' \
 	  "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  'DJANGO_HTTPS=false' \
+	  "DJANGO_SITE_ORIGIN=http://127.0.0.1:$(PORT)" \
 	  'DJANGO_SERVE_MEDIA=true' > $@
 	@echo "Wrote .env with a new secret key."
 

@@ -17,8 +17,9 @@ from django.db import connection
 
 PROJECT = Path(__file__).resolve().parents[1]
 SECRET = "gunicorn-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
-# What the TLS proxy in front of gunicorn adds to every request.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+# What the TLS proxy in front of gunicorn sends with every request: the scheme, and the
+# site's own host name (nginx passes the one the browser asked for).
+PROXY_HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
 
 
 def free_port():
@@ -42,6 +43,9 @@ def production_env(static_root, **extra):
         "DJANGO_SETTINGS_MODULE": "cramps.settings",
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SITE_ORIGIN": "https://localhost",
+        # X-Cache says whether a page came from the page cache (off in production).
+        "DJANGO_PAGE_CACHE_STATUS_HEADER": "true",
         "DJANGO_STATIC_ROOT": str(static_root),
         "DATABASE_URL": test_database_url(),
         **extra,
@@ -64,6 +68,18 @@ def fetch(url, headers=None, method="GET", data=None):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def until_cached(url, headers=None, seconds=10):
+    """Read `url` until the page cache serves it. Pages rendered within the hosts' clock skew
+    of a change are not kept (articles.caching.pages), so a server started just after the
+    test's data was written serves its first pages fresh."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if fetch(url, headers)[1].get("X-Cache") == "HIT":
+            return True
+        time.sleep(0.1)
+    return False
 
 
 _started = []

@@ -23,7 +23,7 @@ def test_crawl_through_the_test_client_finds_no_problem(client, launch_content):
 @pytest.mark.django_db(transaction=True)
 def test_crawl_of_the_gunicorn_served_site_finds_no_problem(launch_content, tmp_path):
     with servers.gunicorn(tmp_path / "static") as base:
-        origin = base.replace("http://", "https://")
+        origin = "https://localhost"  # the site's origin (servers.production_env)
 
         def get(path):
             return servers.fetch(base + path)

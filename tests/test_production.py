@@ -70,6 +70,7 @@ def test_an_edit_is_seen_by_every_worker_at_once(settings, tmp_path, launch_cont
     article = launch_content[0]
     with servers.gunicorn(tmp_path / "static", workers=4, **env) as base:
         url = base + article.get_absolute_url()
+        assert servers.until_cached(url)
         warmed = read_many(url)
         assert [h["X-Cache"] for _, h, _ in warmed].count("HIT") >= 20
 
@@ -88,8 +89,7 @@ def test_a_down_database_serves_cached_pages_and_a_plain_503_otherwise(
     # Behind the proxy every server sees the site's one host name.
     site = {"Host": "localhost"}
     with servers.gunicorn(tmp_path / "static", **env) as base:
-        for _ in range(6):
-            servers.fetch(base + cached, site)
+        assert servers.until_cached(base + cached, site)
     # A second server, same cache, and a database address where nothing listens.
     nowhere = f"postgres://postgres@127.0.0.1:{servers.free_port()}/cramps"
     with servers.gunicorn(tmp_path / "static2", DATABASE_URL=nowhere, **env) as base:
