@@ -9,7 +9,8 @@ last long task (50 ms or more of script or layout) and the last response, counte
 the start of navigation. Then the slowest of the warm-up loads, which meet workers that
 have drawn no page yet, as the first editors do after a deploy.
 
-A measurement for the performance log (docs/performance.md), not a test: figures depend on the machine.
+A measurement for the performance log (docs/performance.md), not a test: figures depend on
+the machine.
 """
 
 import statistics
