@@ -51,9 +51,11 @@ editor: install .env ## Create an editor (superuser) account; DJANGO_SUPERUSER_*
 	  $(BIN)/python manage.py createsuperuser; \
 	fi
 
-# One test process per core (pytest-xdist); each module runs whole in one of them.
+# One test process per core (pytest-xdist). Tests are handed out one by one, in the order
+# pytest-django gives them (transactional tests, which empty the database, after the rest);
+# modules that share state run whole in one process (tests/conftest.py ONE_PROCESS).
 TEST_PROCESSES ?= auto
-PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
+PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/cramps
 # Extra pytest arguments, e.g. PYTEST_ARGS="-k search" or the coverage options below.
 PYTEST_ARGS ?=

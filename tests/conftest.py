@@ -16,10 +16,18 @@ RUN_ONCE = {
 }  # fmt: skip
 
 
+# Modules whose tests share a server, a Redis database or a module-wide fixture: each runs
+# whole in one test process (make test runs two, pytest-xdist's --dist loadgroup).
+ONE_PROCESS = {"test_cache_floods", "test_deploy", "test_production"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.module.__name__.rpartition(".")[2] not in RUN_ONCE:
+        module = item.module.__name__.rpartition(".")[2]
+        if module not in RUN_ONCE:
             item.add_marker(pytest.mark.database)
+        if module in ONE_PROCESS:
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture(autouse=True)
