@@ -93,6 +93,13 @@ def tag_versions(tags):
     return {tag: found.get(TAG_KEY.format(tag)) for tag in tags}
 
 
+def generation_and_versions(tags):
+    """The current generation, and tag_versions(tags), in one read of the cache."""
+    keys = {tag: TAG_KEY.format(tag) for tag in tags}
+    found = cache.get_many([GENERATION_KEY, *keys.values()])
+    return found.get(GENERATION_KEY), {tag: found.get(key) for tag, key in keys.items()}
+
+
 def current_tag_versions(tags):
     """The versions to store a page with: a tag the cache lacks gets one first, so that
     its eviction later reads as a change, never as the version the page was stored with."""

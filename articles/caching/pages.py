@@ -1,11 +1,14 @@
 """A shared cache of reader pages, answered before any other middleware runs.
 
-Every entry carries the content generation it was rendered in. Any editor change starts a
-new generation (invalidate_pages), so every worker on every host stops serving the old
-pages at once; scheduled go-live and take-down times bound how long an entry may live.
+Every entry carries the content generation it was rendered in and the versions of the tags
+it shows (an article, the lists of articles). A change moves on the tags of the pages it
+touches, or starts a new generation when it may touch any (articles.caching.generation),
+so every worker on every host stops serving the old pages at once; scheduled go-live and
+take-down times bound how long an entry may live.
 
-Each worker also keeps the pages it served last in memory. A hit then costs one read of
-the small generation key from the shared cache, and no copy of the page crosses it.
+Each worker also keeps the pages it served last in memory. A hit then costs one read from
+the shared cache (the generation and the page's tags together), and no copy of the page
+crosses it.
 """
 
 import hashlib
@@ -20,7 +23,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from articles.caching.generation import GENERATION_KEY, current_tag_versions, tag_versions
+from articles.caching.generation import (
+    GENERATION_KEY,
+    current_tag_versions,
+    generation_and_versions,
+    tag_versions,
+)
 from articles.caching.tags import LIST_TAGS, LISTING, articles_in
 from articles.caching.variants import (
     accepted_codings,
@@ -110,24 +118,11 @@ class PageCacheMiddleware:
         if key is None:
             return self.status(self.get_response(request), "MISS")
         try:
-            generation = cache.get(GENERATION_KEY)
-            entry = self.local.get(key)
-            if not (generation and entry and entry[0] == generation and entry[1] > time.time()):
-                entry = cache.get(key)
-                if entry and entry[0] == generation:
-                    self.remember(key, entry)
-            current = bool(
-                generation
-                and entry
-                and entry[0] == generation
-                and len(entry) == 5
-                and None not in entry[4].values()
-                and tag_versions(entry[4]) == entry[4]
-            )
+            generation, entry = self.lookup(key)
         except Exception:  # a cache outage must never take the site down
             log.warning("Page cache unavailable; serving from the database", exc_info=True)
             return self.get_response(request)
-        if current:
+        if entry is not None:
             return self.replay(request, entry)
         # Before rendering: a page that straddles a go-live time must not outlive it.
         rendered_at = timezone.now()
@@ -138,6 +133,29 @@ class PageCacheMiddleware:
             tags = getattr(request, "page_tags", None) or {LISTING}
             self.store(request, key, generation, response, rendered_at, tags, gzip)
         return self.status(response, "MISS")
+
+    def lookup(self, key):
+        """(the current generation, the page's current entry or None). A page this worker
+        holds costs one read of the shared cache (its generation and tags at once), and no
+        copy of the page crosses it."""
+        entry = self.local.get(key)
+        if entry is not None and entry[1] > time.time():
+            generation, versions = generation_and_versions(entry[4])
+            if generation == entry[0] and versions == entry[4] and None not in versions.values():
+                return generation, entry
+        else:
+            generation = cache.get(GENERATION_KEY)
+        entry = cache.get(key) if generation else None
+        if (
+            entry
+            and entry[0] == generation
+            and len(entry) == 5
+            and None not in entry[4].values()
+            and tag_versions(entry[4]) == entry[4]
+        ):
+            self.remember(key, entry)
+            return generation, entry
+        return generation, None
 
     def status(self, response, status):
         if settings.PAGE_CACHE_STATUS_HEADER:
