@@ -13,9 +13,17 @@ from tests.constants import PROXIED_HTTPS
 def signed_in(user):
     """A client signed in as `user`, as if it had also given a code from its phone app."""
     client = Client(headers=PROXIED_HTTPS)
-    client.force_login(user)
-    if needs_second_factor(user):
-        device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+    client.user = user
+    return sign_in_again(client)
+
+
+def sign_in_again(client):
+    """Sign the client's user in afresh, as after staff sessions' idle limit ended theirs."""
+    client.force_login(client.user)
+    if needs_second_factor(client.user):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=client.user, name="Test phone", defaults={"confirmed": True}
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

@@ -38,7 +38,7 @@ from articles.models import Article, PreventionTip, Publication, Section
 from articles.publishing.drafts import Snapshot
 from articles.publishing.publish import record_launch
 from articles.search import search
-from tests.accounts import member_of
+from tests.accounts import member_of, sign_in_again
 from tests.admin_forms import (
     add_row,
     change_form_data,
@@ -269,6 +269,9 @@ class SignOff(RuleBasedStateMachine):
     @rule(minutes=st.sampled_from([1, 10, 100]))
     def time_passes(self, minutes):
         self.now.shift(datetime.timedelta(minutes=minutes))
+        # Staff come back to a session that may have ended (STAFF_SESSION_IDLE).
+        for client in (self.editor, self.reviewer, self.other_reviewer):
+            sign_in_again(client)
         waiting = Publication.objects.waiting().count()
         self._step(lambda: self.reader.get("/"))  # the first request puts due changes live
         if Publication.objects.waiting().count() < waiting:

@@ -22,7 +22,7 @@ from articles.models import (
     Source,
     WorkingCopy,
 )
-from tests.accounts import member_of
+from tests.accounts import member_of, sign_in_again
 from tests.admin_forms import (
     add_row,
     approve,
@@ -107,7 +107,7 @@ def test_a_take_down_then_delete_and_recover_never_gives_readers_unapproved_text
         assert client.get(f"/articles/{SEED_SLUG}/").status_code == 404  # taken down, as approved
         kept = set(Publication.objects.values_list("pk", flat=True))
         # Two idle hours ended the editor's session (STAFF_SESSION_IDLE): they sign in again.
-        editor.force_login(get_user_model().objects.get(username="editors"))
+        sign_in_again(editor)
 
         delete = reverse("admin:articles_article_delete", args=[seed_article.pk])
         editor.post(delete, {"post": "yes"})
