@@ -140,17 +140,21 @@ def gunicorn(static_root, workers=2, **extra_env):
     )  # fmt: skip
     _started.append(server)
     try:
+        # Ready once it answers and every worker has booted: a worker still being forked
+        # when TERM comes can miss it, and the master then waits its graceful timeout.
         for _ in range(300):
             try:
-                if fetch(f"{base}/robots.txt")[0] == 200:
-                    break
+                answers = fetch(f"{base}/robots.txt")[0] == 200
             except OSError:
-                pass
+                answers = False
+            booted = Path(log.name).read_text(errors="replace").count("Booting worker")
+            if answers and booted >= workers:
+                break
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {log.name}")
             time.sleep(0.1)
         else:
-            raise RuntimeError(f"gunicorn did not answer within 30 s; see {log.name}")
+            raise RuntimeError(f"gunicorn was not ready within 30 s; see {log.name}")
         yield base
     finally:
         server.terminate()
