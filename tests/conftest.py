@@ -6,13 +6,18 @@ from articles.models import Article
 from tests.constants import PROXIED_HTTPS, SEED_SLUG
 
 # Modules whose tests do not depend on which database runs under them: pages in a browser,
-# headers, settings, static files, text and structure checks, nginx (which brings its own
-# PostgreSQL). They run once; every other module, new ones included, is marked `database`
-# and runs again on PostgreSQL in CI (`make test-database`).
+# headers, settings, static files, text, forms and permissions through the ORM, nginx (which
+# brings its own PostgreSQL). They run once. Every other module, new ones included, is
+# marked `database` and runs again on PostgreSQL in CI (`make test-database`): raw SQL,
+# full-text search, locks and transactions, constraints, migrations, dumps, the cache's
+# stored pages, production servers. A test in a module here that depends on the database
+# itself carries @pytest.mark.database.
 RUN_ONCE = {
-    "test_access", "test_admin_wording", "test_browser", "test_change_page", "test_crawl",
-    "test_deploy", "test_http", "test_image_uploads", "test_markdown", "test_numbers",
-    "test_security", "test_seo", "test_settings", "test_static", "test_urls",
+    "test_access", "test_admin", "test_admin_wording", "test_audit", "test_browser",
+    "test_change_page", "test_compare", "test_crawl", "test_deploy", "test_editor_views",
+    "test_editorial", "test_evidence", "test_http", "test_image_uploads", "test_markdown",
+    "test_numbers", "test_reviews", "test_roles", "test_security", "test_seo",
+    "test_settings", "test_static", "test_urls", "test_views",
 }  # fmt: skip
 
 

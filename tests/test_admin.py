@@ -68,6 +68,7 @@ def test_staff_edit_of_a_section_shows_on_the_public_page(admin_client, client, 
     assert "Freshly edited by an editor." in public
 
 
+@pytest.mark.database
 def test_swapping_two_positions_saves_in_one_go(admin_client, client, seed_article):
     page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
@@ -82,6 +83,7 @@ def test_swapping_two_positions_saves_in_one_go(admin_client, client, seed_artic
     assert tips == [second, first]
 
 
+@pytest.mark.database
 def test_deleting_a_row_frees_its_position_for_another(admin_client, seed_article):
     page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)
@@ -97,6 +99,7 @@ def test_deleting_a_row_frees_its_position_for_another(admin_client, seed_articl
     assert seed_article.prevention_tips.first().position == 1
 
 
+@pytest.mark.database
 def test_two_rows_with_one_position_get_a_form_error_and_nothing_is_saved(
     admin_client, seed_article
 ):
@@ -114,6 +117,7 @@ def test_two_rows_with_one_position_get_a_form_error_and_nothing_is_saved(
     assert seed_article.title != "A changed title that must not be saved"
 
 
+@pytest.mark.database
 def test_a_new_row_may_take_a_position_an_existing_row_gives_up(admin_client, seed_article):
     page = unrendered(admin_client, change_url(seed_article))
     data = change_form_data(page)

@@ -494,6 +494,7 @@ def test_the_username_lock_ends_after_the_cool_off(django_user_model, behind_our
 # 8. A restore that fails must not leave the parts parked above the maximum position.
 
 
+@pytest.mark.database  # the database's unique constraint refuses the slug mid-restore
 def test_a_restore_that_fails_on_a_taken_slug_leaves_every_part_where_it_was(
     admin_client, seed_article
 ):
@@ -534,6 +535,7 @@ NESTED_LISTS = {
 }
 
 
+@pytest.mark.database  # nothing saved: the whole save rolls back
 @pytest.mark.parametrize("shape", NESTED_LISTS)
 def test_saving_a_deeply_nested_list_is_a_form_error_and_saves_nothing(
     seed_article, django_user_model, shape
