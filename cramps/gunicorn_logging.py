@@ -7,6 +7,8 @@ same words in a Referer), and on a feedback address no atom carries the reader's
 browser or any other request header. deploy/nginx.conf keeps its own log the same way.
 """
 
+import functools
+
 from django.urls import Resolver404, resolve
 from gunicorn.glogging import Logger
 
@@ -18,6 +20,9 @@ def without_query(value):
     return value.partition("?")[0] if isinstance(value, str) else value
 
 
+# Remembered per path: a line is written after every request, cached pages included, and
+# resolving each path again would add to all of them. Bounded: paths are the client's.
+@functools.lru_cache(maxsize=4096)
 def about_feedback(path):
     """Whether this path is one of the feedback pages (asked of the site's own URLs, so a
     new address for them needs no change here). Workers have Django loaded by now."""
