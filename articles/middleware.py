@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from articles.helplines import help_lines
 from articles.publishing import schedule
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class DatabaseUnavailableMiddleware:
             {
                 "heading": "Sorry, this page is not available right now",
                 "message": "We are fixing a problem. Please try again in a minute.",
-                "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
+                "HELP": help_lines(),
             },
         )
         response = HttpResponse(body, status=503)

@@ -17,15 +17,17 @@ from django.views.static import serve as static_serve
 from articles import search
 from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
+from articles.helplines import help_lines
 from articles.models import Article
 from articles.numbers import whole_number
 from articles.publishing import schedule
 from articles.search import log as search_log
 from articles.search import suggest
 
+# "Checked" only as far as is true: by the editors against the sources each page lists.
 SITE_DESCRIPTION = (
-    "Plain, checked information about calf cramps at night: why they happen, what to do "
-    "during one, and when to see a doctor."
+    "Plain information about calf cramps at night: what to do during one, when to get "
+    "help and why they happen, checked by our editors against the sources they cite."
 )
 
 
@@ -243,5 +245,5 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # Nothing that could fail again: no context processors, no static files, no database.
-    body = render_to_string("500.html", {"EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER})
+    body = render_to_string("500.html", {"HELP": help_lines()})
     return HttpResponseServerError(body)

@@ -306,8 +306,14 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1200, 1200), "quality": 85}
 PUBLIC_CACHE_SECONDS = 300
 
 SITE_NAME = os.environ.get("CRAMPS_SITE_NAME", "Night Cramps")
-# The number the emergency care card tells readers to call (112 works across the EU).
-EMERGENCY_NUMBER = os.environ.get("CRAMPS_EMERGENCY_NUMBER", "112")
+# The numbers readers are told to call, for the country of the site's language edition
+# (LANGUAGE_CODE en-gb: the UK). Care cards, the help box and the error pages show them as
+# tel: links. 999 is the UK's emergency number and 112 works there too; NHS 111 gives
+# urgent help the same day. A site for another country sets its own.
+EMERGENCY_NUMBER = os.environ.get("CRAMPS_EMERGENCY_NUMBER", "999")
+EMERGENCY_NUMBER_ALSO = os.environ.get("CRAMPS_EMERGENCY_NUMBER_ALSO", "112")
+URGENT_NUMBER = os.environ.get("CRAMPS_URGENT_NUMBER", "111")
+URGENT_SERVICE = os.environ.get("CRAMPS_URGENT_SERVICE", "NHS 111")
 # Two-step sign-in (django-otp): the name authenticator apps show for the account. Nobody,
 # superusers included, can read another person's secret key or its QR code in the admin.
 OTP_TOTP_ISSUER = SITE_NAME

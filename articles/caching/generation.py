@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from articles.caching.tags import LISTING, MEMBERSHIP, article_tag
+from articles.helplines import help_lines
 from articles.models import Article
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def _release():
     digest = hashlib.sha256(os.environ.get("CRAMPS_RELEASE", "").encode())
     for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
         digest.update(template.read_bytes())
-    digest.update(f"{settings.SITE_NAME}|{settings.EMERGENCY_NUMBER}".encode())
+    digest.update(f"{settings.SITE_NAME}|{sorted(help_lines().items())}".encode())
     return digest.hexdigest()[:16]
 
 
