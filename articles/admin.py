@@ -79,16 +79,16 @@ class PartInline(PositionedInline, admin.StackedInline):
     template = "admin/articles/edit_inline/parts.html"
 
 
-class SectionInline(PartInline):
-    model = Section
-    classes = []
-    fields = ["position", "heading", "body", "appendix"]
-
-
 class ClaimInline(PartInline):
-    """A part that makes a claim, with ticks for the article's sources that back it."""
+    """A part that makes a claim, with the numbers of the article's sources that back it."""
 
     form = ClaimForm
+
+
+class SectionInline(ClaimInline):
+    model = Section
+    classes = []
+    fields = ["position", "heading", "body", "appendix", "condition", "backed_by"]
 
 
 class CauseInline(ClaimInline):
@@ -109,7 +109,7 @@ class PreventionTipInline(ClaimInline):
 
 class CalloutInline(ClaimInline):
     model = Callout
-    fields = ["position", "level", "title", "heading", "body", "backed_by"]
+    fields = ["position", "level", "title", "heading", "body", "summary", "backed_by"]
     classes = []
     verbose_name = "care card"
     verbose_name_plural = "care cards (when to get help)"
@@ -221,7 +221,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at", "content_changed_at"]
     formfield_overrides = MARKDOWN_WIDGETS
     fieldsets = [
-        ("Content", {"fields": ["title", "summary", "lead", "condition_name"]}),
+        ("Content", {"fields": ["title", "summary", "lead", "condition_name", "symptoms"]}),
         ("“During a cramp” box", {"fields": ["quick_help_warning", "is_home_help"]}),
         (
             "Publishing",

@@ -191,7 +191,11 @@ class ArticleQuerySet(models.QuerySet):
     def with_unsourced_claims(self):
         """Articles with a cause, technique, tip or care card that cites no source."""
         unsourced = [
-            models.Exists(model.objects.filter(article=models.OuterRef("pk"), source_ids=[]))
+            models.Exists(
+                model.objects.filter(article=models.OuterRef("pk"), source_ids=[]).exclude(
+                    model.uncited_allowed()
+                )
+            )
             for model in self.model.claim_models()
         ]
         return self.filter(functools.reduce(operator.or_, unsourced))

@@ -52,10 +52,13 @@ def cited_article():
         source_ids=[nhs.pk, mayo.pk],
     )  # fmt: skip
     CauseFactory(article=article, position=1, name="Tired muscles", source_ids=[mayo.pk])
-    CalloutFactory(article=article, position=1, level=Callout.Level.URGENT, source_ids=[nhs.pk])
+    CalloutFactory(
+        article=article, position=1, level=Callout.Level.URGENT, source_ids=[nhs.pk],
+        summary="one calf is swollen",
+    )  # fmt: skip
     CalloutFactory(
         article=article, position=2, level=Callout.Level.EMERGENCY, heading="Call now if:",
-        source_ids=[nhs.pk],
+        source_ids=[nhs.pk], summary="you have chest pain",
     )  # fmt: skip
     return article
 
@@ -97,6 +100,19 @@ def test_the_during_a_cramp_box_comes_first_with_the_chosen_steps(client, cited_
     urgent, emergency = cited_article.callouts.order_by("position")
     assert f'href="#care-card-{urgent.pk}"' in box and f'id="care-card-{urgent.pk}"' in page
     assert f'href="#care-card-{emergency.pk}"' in box
+    # When to get help, after the steps: the summaries, with numbers a phone can dial.
+    assert box.index("Pull your toes") < box.index('Call <a href="tel:999">999</a> now')
+    assert "if you have chest pain." in box and "if one calf is swollen." in box
+
+
+def test_an_article_with_no_steps_still_summarises_when_to_get_help(client, cited_article):
+    ReliefTechnique.objects.filter(article=cited_article).update(is_quick_help=False)
+
+    page = client.get(cited_article.get_absolute_url()).content.decode()
+
+    box = page[page.index('class="quick-help"') : page.index("</section>")]
+    assert '<h2 id="quick-help-heading">When to get help</h2>' in box
+    assert "During a cramp" not in box and "Print these steps" not in box
 
 
 def test_an_article_without_chosen_steps_has_no_box(client):
@@ -136,7 +152,7 @@ def test_each_claim_shows_its_evidence_label_and_links_to_its_sources(client, ci
     for label in ("Recommended by the NHS or NICE", "Not advised", "No good evidence"):
         assert label in page
     assert '<li id="source-1">' in page and '<li id="source-2">' in page
-    assert '<a href="#source-1">NHS (1)</a>, <a href="#source-2">Mayo Clinic (2)</a>' in page
+    assert 'Sources <a href="#source-1">1</a>, <a href="#source-2">2</a>' in page
     assert "Ask a doctor first with kidney disease." in page  # a tip's caution
 
 
@@ -212,14 +228,16 @@ def test_editors_give_the_numbers_of_a_claims_sources_from_the_articles_own_list
 
 
 def test_saving_warns_about_unsourced_claims_and_unlabelled_advice(admin_client, cited_article):
-    ReliefTechnique.objects.filter(article=cited_article, position=2).update(source_ids=[])
+    ReliefTechnique.objects.filter(article=cited_article).update(source_ids=[])
     PreventionTip.objects.filter(article=cited_article).update(evidence="")
     url = reverse("admin:articles_article_change", args=[cited_article.pk])
 
     response = admin_client.post(url, change_form_data(unrendered(admin_client, url)), follow=True)
 
     messages = [str(m) for m in response.context["messages"]]
-    assert any("Prick the muscle with a needle." in m and "cites no source" in m for m in messages)
+    assert any("Pull your toes up towards you." in m and "cites no source" in m for m in messages)
+    # Advice no study supports may cite nothing: its text says so.
+    assert not any("Prick the muscle" in m and "cites no source" in m for m in messages)
     assert any("Take a supplement." in m and "no evidence label" in m for m in messages)
     assert response.redirect_chain[-1][0].endswith(reverse("admin:articles_article_changelist"))
 
@@ -242,4 +260,4 @@ def test_care_card_sources_are_shown_below_the_card_never_in_it(client, cited_ar
     after_card = page[card_start:]
     card_end = after_card.index('<p class="care-card__call">')
     assert "<a " not in after_card[:card_end]
-    assert 'Source: <a href="#source-1">NHS (1)</a>' in after_card[card_end : card_end + 600]
+    assert 'Source <a href="#source-1">1</a>' in after_card[card_end : card_end + 800]

@@ -181,7 +181,24 @@ def test_advice_renders_its_text_and_caution_and_reads_as_its_first_words(factor
     assert advice.rendered_body() == "<p>Drink <strong>water</strong> through the day.</p>"
     assert advice.rendered_caution() == "<p>Not with <em>kidney</em> disease.</p>"
     assert str(advice) == "Drink water through the day."
-    assert advice.condition_property == "possibleTreatment"
+    assert advice.short_name() == "Drink water through the day"  # no bold name: its words
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ("**Stretch your calf.** Straighten your leg.", "Stretch your calf"),
+        ("**Rub and massage your calf** firmly.", "Rub and massage your calf"),
+        ("**", ""),
+        ("** unclosed bold and more words", "unclosed bold and more words"),
+        (
+            "Plain advice with no name in bold, long enough to be cut short before it ends.",
+            "Plain advice with no name in bold, long enough to be cut sh…",
+        ),
+    ],
+)
+def test_advice_is_named_by_the_bold_words_it_starts_with(body, name):
+    assert ReliefTechniqueFactory.build(body=body).short_name() == name
 
 
 def test_every_part_with_a_text_renders_it_as_markdown():

@@ -46,6 +46,8 @@ def summary_problems(article):
 
 # What each "list shown after the text" choice places, and which parts that is.
 PLACED_LISTS = {
+    Section.Appendix.CARE_CARDS: ("care card", lambda a: a.callouts.all()),
+    Section.Appendix.RISK_FACTORS: ("risk factor", Article.risk_factors),
     Section.Appendix.EVERYDAY_CAUSES: ("everyday cause", Article.everyday_causes),
     Section.Appendix.DISEASE_CAUSES: ("disease that can cause it", Article.disease_causes),
     Section.Appendix.RELIEF_TECHNIQUES: ("relief technique", lambda a: a.relief_techniques.all()),
@@ -60,7 +62,8 @@ def hidden_parts(article):
     for choice, (kind, parts_of) in PLACED_LISTS.items():
         placed_by = [section for section in sections if section.appendix == choice]
         count = len(parts_of(article))
-        if count and not placed_by:
+        # Care cards no section places still close the page: seen, if late.
+        if count and not placed_by and choice != Section.Appendix.CARE_CARDS:
             problems.append(
                 f"Readers do not see the {count} {kind}{'s' if count > 1 else ''}: no section "
                 f"shows “{choice.label}”. Choose it under “list shown after the text” in the "
@@ -147,7 +150,7 @@ def claim_problems(article):
     for model in CLAIM_MODELS:
         kind = model._meta.verbose_name
         # No ids, or only ids of sources deleted since: readers see no source either way.
-        for claim in model.objects.filter(article=article):
+        for claim in model.objects.filter(article=article).exclude(model.uncited_allowed()):
             if not existing & set(claim.source_ids):
                 problems.append(
                     f"The {kind} “{claim_name(claim)}” cites no source. Write its sources' "

@@ -285,7 +285,7 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "summary", "lead", "condition_name", "status", "publish_at",
+            "title", "summary", "lead", "condition_name", "symptoms", "status", "publish_at",
             "unpublish_at", "slug", "review_due_on", "related_articles", "quick_help_warning",
             "is_home_help",
         ]  # fmt: skip

@@ -96,8 +96,13 @@ class _Reader(HTMLParser):
 
 
 def read(markdown_text):
+    return read_html(render_markdown(markdown_text or ""))
+
+
+def read_html(html):
+    """What a reader reads in `html`: a whole page as well as one box's Markdown."""
     reader = _Reader()
-    reader.feed(render_markdown(markdown_text or ""))
+    reader.feed(html)
     reader.close()
     return reader.reading
 

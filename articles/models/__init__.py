@@ -2,6 +2,7 @@
 what search keeps (search) and what readers tell us (feedback)."""
 
 from articles.models.content import (
+    CITING_MODELS,
     CLAIM_MODELS,
     MARKDOWN_HELP,
     PART_MODELS,
@@ -21,6 +22,7 @@ from articles.models.content import (
     Source,
     Stage,
     TimeStampedModel,
+    by_evidence,
     validate_markdown,
 )
 from articles.models.feedback import Feedback
@@ -28,9 +30,9 @@ from articles.models.publication import Publication, RenderedPage, WorkingCopy
 from articles.models.search import SearchCount, Synonym
 
 __all__ = [
-    "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Advice", "Article",
-    "ArticlePart", "Callout", "Cause", "CitesSources", "Evidence", "Feedback", "PreventionTip",
-    "Publication", "ReliefTechnique", "RenderedPage", "Review", "SearchCount", "Section",
-    "SlugRedirect", "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy",
-    "validate_markdown",
+    "CITING_MODELS", "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Advice",
+    "Article", "ArticlePart", "Callout", "Cause", "CitesSources", "Evidence", "Feedback",
+    "PreventionTip", "Publication", "ReliefTechnique", "RenderedPage", "Review", "SearchCount",
+    "Section", "SlugRedirect", "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy",
+    "by_evidence", "validate_markdown",
 ]  # fmt: skip

@@ -67,6 +67,22 @@ class Evidence(models.TextChoices):
     NOT_ADVISED = "not_advised", "Not advised"
 
 
+# Readers see advice best supported first; unlabelled advice sits with "may help".
+EVIDENCE_RANK = {
+    Evidence.RECOMMENDED: 0, "": 1, Evidence.MAY_HELP: 1, Evidence.NO_GOOD_EVIDENCE: 2,
+    Evidence.NOT_ADVISED: 3,
+}  # fmt: skip
+
+
+def by_evidence(advice):
+    """`advice` in the order readers see it, split in two: what the evidence supports (best
+    first), then what it does not. An editor's new tip lands in its group by its label,
+    with no positions to renumber; within a label, positions keep the editor's order."""
+    ordered = sorted(advice, key=lambda item: (EVIDENCE_RANK[item.evidence], item.position))
+    supported = [item for item in ordered if EVIDENCE_RANK[item.evidence] < 2]
+    return supported, ordered[len(supported) :]
+
+
 EVIDENCE_HELP = "How well its sources support this advice. Readers see the label next to it."
 SOURCES_HELP = (
     "The sources (listed at the end of this page) that back this. Save new sources first; "
@@ -75,7 +91,10 @@ SOURCES_HELP = (
 
 
 class CitesSources(models.Model):
-    """A claim (cause, technique, tip or care card) whose sources readers can check."""
+    """A claim (cause, technique, tip, care card or text) whose sources readers can check."""
+
+    # Whether every one of these must cite a source (the editors' checks say so if not).
+    must_cite = True
 
     # The ids of the article's sources, on the claim's own row rather than in a join
     # table: the page then draws every claim's sources from the sources it already
@@ -90,6 +109,12 @@ class CitesSources(models.Model):
         """Its sources, in the order of the article's list (no query once prefetched)."""
         cited = set(self.source_ids)
         return [source for source in self.article.sources.all() if source.pk in cited]
+
+    @classmethod
+    def uncited_allowed(cls):
+        """Rows of this type that may cite nothing: advice labelled as having no evidence
+        ("we found no studies") cites only a source for a risk it states, if any."""
+        return models.Q(pk__in=[])
 
 
 class HasMarkdownBody:
@@ -181,6 +206,16 @@ class Article(TimeStampedModel):
             "such as “Night leg cramps”."
         ),
     )
+    symptoms = models.TextField(
+        "signs and symptoms",
+        max_length=1000,
+        blank=True,
+        help_text=(
+            "The condition's own signs, one per line, such as “Sudden pain in the calf”. "
+            "Search engines read them; say them in the page's text too. Not the signs on "
+            "the care cards: those are reasons to get help."
+        ),
+    )
     quick_help_warning = models.CharField(
         "warning in the “During a cramp” box",
         max_length=200,
@@ -239,7 +274,7 @@ class Article(TimeStampedModel):
     # decides. Bookkeeping (tokens, search, notes, times) belongs to each row.
     EDITED_FIELDS = (
         "title", "slug", "summary", "lead", "status", "publish_at", "unpublish_at",
-        "review_due_on", "condition_name", "quick_help_warning", "is_home_help",
+        "review_due_on", "condition_name", "symptoms", "quick_help_warning", "is_home_help",
     )  # fmt: skip
     # How many "What changed" notes the page shows.
     CHANGE_NOTES_SHOWN = 3
@@ -350,6 +385,9 @@ class Article(TimeStampedModel):
         """The relief steps editors chose for the "During a cramp" box, in order."""
         return [t for t in self.relief_techniques.all() if t.is_quick_help]
 
+    def symptom_list(self):
+        return [line.strip() for line in self.symptoms.splitlines() if line.strip()]
+
     def callout_of_level(self, level):
         return next((c for c in self.callouts.all() if c.level == level), None)
 
@@ -365,18 +403,50 @@ class Article(TimeStampedModel):
     def disease_causes(self):
         return [c for c in self.causes.all() if c.group == Cause.Group.DISEASE]
 
+    def risk_factors(self):
+        return [c for c in self.causes.all() if c.group == Cause.Group.RISK]
+
     def relief_steps(self):
-        return [t for t in self.relief_techniques.all() if t.is_step]
+        """The numbered steps readers can act on, best supported first."""
+        return by_evidence(t for t in self.relief_techniques.all() if t.is_step)[0]
 
     def other_relief_techniques(self):
-        return [t for t in self.relief_techniques.all() if not t.is_step]
+        """Other things that help, such as what to do after a cramp, best supported first."""
+        return by_evidence(t for t in self.relief_techniques.all() if not t.is_step)[0]
+
+    def unproven_relief_techniques(self):
+        """What people try during a cramp that the evidence does not support."""
+        return by_evidence(self.relief_techniques.all())[1]
+
+    def supported_prevention_tips(self):
+        return by_evidence(self.prevention_tips.all())[0]
+
+    def unproven_prevention_tips(self):
+        return by_evidence(self.prevention_tips.all())[1]
 
     def section_headings(self):
         return [section.heading for section in self.sections.all() if section.heading]
 
+    def cards_follow_section(self):
+        """The section the care cards are shown after: the one that places them, else the
+        last (the cards then close the page)."""
+        sections = list(self.sections.all())
+        placing = [s for s in sections if s.appendix == Section.Appendix.CARE_CARDS]
+        return (placing or sections[-1:] or [None])[0]
+
     def contents(self):
         """The headings of the "On this page" list, in page order."""
-        return self.section_headings() + [c.title for c in self.callouts.all() if c.title]
+        cards = [c.title for c in self.callouts.all() if c.title]
+        after = self.cards_follow_section()
+        if after is None:
+            return cards
+        headings = []
+        for section in self.sections.all():
+            if section.heading:
+                headings.append(section.heading)
+            if section == after:
+                headings.extend(cards)
+        return headings
 
     def published_related(self):
         """The related articles readers can open now, by title (prefetched)."""
@@ -432,9 +502,6 @@ class ArticlePart(TimeStampedModel):
     # ones that name what the part is about, which search weighs like headings.
     searchable_fields = ()
     heading_fields = ()
-    # What a part of this type says about the condition in schema.org terms, if anything:
-    # a MedicalCondition's "cause", "possibleTreatment" or "signOrSymptom".
-    condition_property = None
 
     objects = PartQuerySet.as_manager()
 
@@ -447,15 +514,21 @@ class ArticlePart(TimeStampedModel):
         return cls._meta.get_field("article").remote_field.related_name
 
 
-class Section(HasMarkdownBody, ArticlePart):
-    """A block of the article's text, optionally followed by one of its lists."""
+class Section(HasMarkdownBody, CitesSources, ArticlePart):
+    """A block of the article's text, optionally followed by one of its lists. Its text
+    cites the sources it draws on, if it states facts (a heading alone need not)."""
+
+    # Not a claim every one of which must cite: see CLAIM_MODELS.
+    must_cite = False
 
     class Appendix(models.TextChoices):
         NONE = "", "Nothing"
-        EVERYDAY_CAUSES = "everyday_causes", "Everyday causes"
-        DISEASE_CAUSES = "disease_causes", "Diseases that can cause it"
+        CARE_CARDS = "care_cards", "The care cards (when to get help)"
         RELIEF_TECHNIQUES = "relief_techniques", "Relief techniques"
         PREVENTION_TIPS = "prevention_tips", "Prevention tips"
+        RISK_FACTORS = "risk_factors", "Who gets it more often"
+        EVERYDAY_CAUSES = "everyday_causes", "Everyday causes"
+        DISEASE_CAUSES = "disease_causes", "Diseases that can cause it"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(
@@ -473,7 +546,19 @@ class Section(HasMarkdownBody, ArticlePart):
         blank=True,
         choices=Appendix.choices,
         default=Appendix.NONE,
-        help_text="Place one of the article's lists right after this section's text.",
+        help_text=(
+            "Place one of the article's lists right after this section's text. Put the care "
+            "cards high on the page: readers who need help should not have to scroll for it."
+        ),
+    )
+    condition = models.CharField(
+        "condition it describes",
+        max_length=120,
+        blank=True,
+        help_text=(
+            "If this section describes another condition readers may mistake for this one, "
+            "its name, such as “Restless legs syndrome”. Search engines read it."
+        ),
     )
 
     searchable_fields = ("heading", "body")
@@ -492,8 +577,11 @@ class Section(HasMarkdownBody, ArticlePart):
         return self.heading or f"Section {self.position} (continues the one before)"
 
     def appendix_template(self):
-        """The template that draws the chosen list: one per choice, named after it."""
-        return f"includes/appendix/{self.appendix}.html" if self.appendix else ""
+        """The template that draws the chosen list: one per choice, named after it. The
+        care cards are drawn by the page itself."""
+        if self.appendix in ("", self.Appendix.CARE_CARDS):
+            return ""
+        return f"includes/appendix/{self.appendix}.html"
 
 
 class Cause(HasMarkdownBody, CitesSources, ArticlePart):
@@ -502,19 +590,22 @@ class Cause(HasMarkdownBody, CitesSources, ArticlePart):
     class Group(models.TextChoices):
         EVERYDAY = "everyday", "Everyday cause"
         DISEASE = "disease", "Disease"
+        RISK = "risk", "Risk factor: who gets it more often"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="causes")
     group = models.CharField(
         max_length=20,
         choices=Group.choices,
         default=Group.EVERYDAY,
-        help_text="Everyday causes respond to simple changes; diseases need a doctor.",
+        help_text=(
+            "Everyday causes respond to simple changes; diseases need a doctor; risk factors, "
+            "such as age or pregnancy, make it more likely but are not a cause."
+        ),
     )
     name = models.CharField(max_length=120, help_text="A short name, such as “Dehydration”.")
     body = markdown_field(help_text="One or two plain sentences. " + MARKDOWN_HELP)
     searchable_fields = ("name", "body")
     heading_fields = ("name",)
-    condition_property = "cause"
 
     class Meta:
         ordering = ["article", "group", "position"]
@@ -533,7 +624,13 @@ class Advice(HasMarkdownBody, CitesSources, ArticlePart):
     """Something a reader can do, with a caution where one is needed and how well its
     sources support it: a relief technique or a prevention tip."""
 
-    body = markdown_field(help_text="What to do, in one or two sentences. " + MARKDOWN_HELP)
+    body = markdown_field(
+        help_text=(
+            "Start with its short name in bold, such as **Stretch your calf.**, then what to "
+            "do in one or two sentences. Search engines read the bold name as the advice's "
+            "name. " + MARKDOWN_HELP
+        )
+    )
     caution = markdown_field(
         blank=True,
         help_text="A warning shown with this advice, such as who should not try it.",
@@ -542,7 +639,6 @@ class Advice(HasMarkdownBody, CitesSources, ArticlePart):
         max_length=20, blank=True, choices=Evidence.choices, help_text=EVIDENCE_HELP
     )
     searchable_fields = ("body", "caution")
-    condition_property = "possibleTreatment"
 
     class Meta:
         abstract = True
@@ -553,6 +649,18 @@ class Advice(HasMarkdownBody, CitesSources, ArticlePart):
 
     def rendered_caution(self):
         return render_markdown(self.caution)
+
+    @classmethod
+    def uncited_allowed(cls):
+        return models.Q(evidence__in=[Evidence.NO_GOOD_EVIDENCE, Evidence.NOT_ADVISED])
+
+    def short_name(self):
+        """The bold words the body starts with ("**Stretch your calf.** …"), else its first
+        words: the name search engines get. A scan, not a regular expression."""
+        body = self.body.lstrip()
+        end = body.find("**", 2) if body.startswith("**") else -1
+        name = body[2:end] if end > 2 else markdown_to_text(body)
+        return first_words(name, 60).strip("* ").rstrip(".:")
 
 
 class ReliefTechnique(Advice):
@@ -643,9 +751,18 @@ class Callout(HasMarkdownBody, CitesSources, ArticlePart):
             "add links: the page adds the emergency number. " + MARKDOWN_HELP
         )
     )
+    summary = models.CharField(
+        "summary at the top of the page",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The most important signs in one line, for the box at the top of the page, such "
+            "as “one calf is swollen, warm, red or painful”. It follows “Call 999 now if” "
+            "(emergency) or “Get help the same day if” (urgent), and links to the whole card."
+        ),
+    )
     searchable_fields = ("title", "heading", "body")
     heading_fields = ("title", "heading")
-    condition_property = "signOrSymptom"
 
     class Meta:
         ordering = ["article", "position"]
@@ -756,5 +873,6 @@ def _concrete_subclasses(model):
 
 # The ordered parts of an article, in the order their classes are declared above.
 PART_MODELS = list(_concrete_subclasses(ArticlePart))
-# The parts that make a claim readers should be able to check, each citing its sources.
-CLAIM_MODELS = [model for model in PART_MODELS if issubclass(model, CitesSources)]
+# The parts that cite sources readers can check, and of those the claims that each must.
+CITING_MODELS = [model for model in PART_MODELS if issubclass(model, CitesSources)]
+CLAIM_MODELS = [model for model in CITING_MODELS if model.must_cite]

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from markdownx.models import MarkdownxField
 
 from articles.markdown import render_markdown
-from articles.models import CLAIM_MODELS, PART_MODELS, Article, Callout, Source
+from articles.models import CITING_MODELS, PART_MODELS, Article, Callout, Source
 from articles.publishing.diff import UNCOMPARED_FIELDS, field_diff, in_words
 
 # A part's identity and place: what matches it up and what Move reports, not what it says.
@@ -180,7 +180,7 @@ def _added_fields(part, sources):
         for model_field in _compared_fields(type(part))
         if not _blank(getattr(part, model_field.attname))
     ]
-    cited = _cited(part, sources) if type(part) in CLAIM_MODELS else {}
+    cited = _cited(part, sources) if type(part) in CITING_MODELS else {}
     if cited:
         names = [_source_name(source) for source in _in_list_order(cited)]
         fields.append(FieldChange("Sources", diff=escape(", ".join(names))))
@@ -193,7 +193,7 @@ def _changed_fields(old, new, old_sources, new_sources):
         before, after = getattr(old, model_field.attname), getattr(new, model_field.attname)
         if before != after:
             fields.append(_change(model_field, before, after))
-    if type(new) in CLAIM_MODELS:
+    if type(new) in CITING_MODELS:
         before, after = _cited(old, old_sources), _cited(new, new_sources)
         if before.keys() != after.keys():
             fields.append(
