@@ -83,6 +83,7 @@ def reader_pages(slug):
     return {
         "home": reverse("articles:index"),
         "article": reverse("articles:article_detail", args=[slug]),
+        "second article": reverse("articles:article_detail", args=["cramp-or-something-else"]),
         "search": reverse("articles:search") + "?q=cramp+calf",
         "404": "/no-such-page/",
         "diary": reverse("articles:diary"),
@@ -120,16 +121,17 @@ def test_nothing_scrolls_sideways_on_a_320px_phone(open_page, launch_content, na
     assert overflow <= 0
 
 
-FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
+FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
 
 
 @pytest.mark.parametrize("name", ["home", "article", "search", "diary", "feedback form"])
 def test_keyboard_reaches_everything_with_visible_focus(open_page, launch_content, name):
     page = open_page(reader_pages(launch_content[0].slug)[name])
-    # Number every visible focusable element, to tell which ones Tab reached.
+    # Number every visible focusable element, to tell which ones Tab reached. checkVisibility
+    # leaves out what sits in a closed <details>, which still has boxes in Chromium.
     expected = page.eval_on_selector_all(
         FOCUSABLE,
-        """els => els.filter(e => e.getClientRects().length)
+        """els => els.filter(e => e.checkVisibility())
                      .map((e, i) => (e.dataset.tabCheck = i)).length""",
     )
 
@@ -201,7 +203,8 @@ def test_the_article_reads_in_full_without_javascript(open_page, launch_content)
 
     assert page.locator("h1").inner_text() == launch_content[0].title
     assert page.locator("ol.steps > li").count() == len(launch_content[0].relief_steps())
-    assert page.locator(".quick-help li").count() == 3
+    assert page.locator(".quick-help__steps > li").count() == 3
+    assert page.locator(".get-help > li").count() == 2
     assert page.get_by_text("Immediate action required:").count() == 1
     assert page.locator(".care-card").count() == 3
 
@@ -239,6 +242,69 @@ def test_the_bedside_card_prints_on_one_a4_page_with_both_urgent_cards(open_page
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
     assert page.locator(".care-card--urgent").is_visible()
     assert page.locator(".care-card--emergency").is_visible()
+
+
+def test_the_bedside_card_prints_the_day_it_is_printed(open_page, launch_content):
+    import datetime
+
+    path = reader_pages(launch_content[0].slug)["bedside card"]
+    page = open_page(path)
+    blank = open_page(path, javascript=False)
+
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+
+    today = datetime.date.today()
+    assert page.locator("[data-printed-on]").inner_text() == f"{today.day} {today:%B %Y}"
+    assert page.get_by_role("button", name="Print this card").is_visible()
+    # Without JavaScript: a line to write the date on, and the browser's own Print.
+    assert blank.locator("[data-printed-on]").inner_text().startswith("____")
+    assert not blank.get_by_role("button", name="Print this card").is_visible()
+    blank.emulate_media(media="print")
+    assert blank.locator(".bedside-card__source").is_visible()
+
+
+# A reader in pain, on a phone: the first relief step and when to get help in the first
+# screen, little to read before the first care card, and plain words.
+PHONE_390 = {"width": 390, "height": 844}
+FIRST_SCREEN = ".quick-help__steps > li:first-child, .get-help__emergency, .get-help__urgent"
+# The words a reader sees (text in a closed disclosure is not seen) before the first card.
+WORDS_BEFORE_FIRST_CARD = """() => {
+  const card = document.querySelector('.care-card');
+  const walker = document.createTreeWalker(document.querySelector('article'),
+                                           NodeFilter.SHOW_TEXT);
+  let words = 0;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (card.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) break;
+    if (node.parentElement.checkVisibility()) words += (node.data.match(/\\w+/g) || []).length;
+  }
+  return words;
+}"""
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_help_comes_first_on_a_phone(open_page, launch_content, which):
+    from articles.editing.writing import read_html, reading_age_of
+
+    page = open_page(launch_content[which].get_absolute_url(), PHONE_390)
+
+    bottoms = page.eval_on_selector_all(
+        FIRST_SCREEN, "els => els.map(e => e.getBoundingClientRect().bottom)"
+    )
+    assert len(bottoms) == (3 if which == 0 else 2)
+    assert max(bottoms) <= PHONE_390["height"]
+    assert page.evaluate(WORDS_BEFORE_FIRST_CARD) <= 1000
+    assert reading_age_of(read_html(page.inner_html("article"))).age <= 11
+
+
+def test_a_folded_list_opens_with_the_keyboard(open_page, launch_content):
+    page = open_page(launch_content[0].get_absolute_url(), PHONE_390)
+    causes = page.locator("details.fold").first
+
+    assert not causes.locator(".cause-list").is_visible()
+    causes.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert causes.locator(".cause-list").is_visible()
 
 
 def signed_in_as(context, live_server, user):
