@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import extruct
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Review
@@ -113,38 +114,83 @@ def test_structured_data_describes_the_page_and_its_condition(client, seed_artic
 
     assert page["url"] == "https://testserver/articles/night-calf-cramps/"
     assert page["name"] == seed_article.title
-    assert page["lastReviewed"] == "2026-11-26"
     assert page["datePublished"].startswith("2026-11-26")
-    assert page["dateModified"].startswith("2026-11-26")
-    assert "reviewedBy" not in page  # only an editorial review so far
+    assert page["dateModified"].startswith("2026-12-07")
     assert condition["@type"] == "MedicalCondition"
     assert condition["name"] == "Night leg cramps"
-    assert len(condition["cause"]) == 17
-    assert {c["@type"] for c in condition["cause"]} == {"MedicalCause"}
-    treatments = [t["name"] for t in condition["possibleTreatment"]]
-    supported = {"recommended", "may_help"}
-    assert len(treatments) == sum(
-        item.evidence in supported
-        for item in [*seed_article.relief_techniques.all(), *seed_article.prevention_tips.all()]
-    )
-    assert not [name for name in treatments if "needle" in name]  # not advised
-    assert {c["publisher"]["name"] for c in page["citation"]} >= {"NHS", "Mayo Clinic"}
-    assert any("swollen" in s["name"] for s in condition["signOrSymptom"])
+    assert {c["publisher"]["name"] for c in page["citation"]} >= {"NHS inform", "Mayo Clinic"}
     assert [item["name"] for item in crumbs["itemListElement"]] == ["Home", seed_article.title]
 
 
-def test_reviewed_by_appears_only_with_a_clinical_review(client):
-    article = ArticleFactory(condition_name="Night leg cramps")
+def test_the_condition_has_its_own_signs_and_the_care_cards_are_parts_of_the_page(
+    client, seed_article
+):
+    page = json_ld(client, seed_article)["MedicalWebPage"]
+    signs = [sign["name"] for sign in page["about"]["signOrSymptom"]]
+    cards = page["hasPart"]
+
+    assert signs == seed_article.symptom_list()
+    # Reasons to get help are not symptoms of cramp: they are on the cards, whole.
+    assert not [sign for sign in signs if "swollen" in sign or "blood" in sign]
+    assert [card["name"].split(":")[0] for card in cards] == [
+        "Non-urgent advice", "Urgent advice", "Immediate action required",
+    ]  # fmt: skip
+    assert {card["hasHealthAspect"] for card in cards} == {
+        "https://schema.org/SeeDoctorHealthAspect"
+    }
+    emergency = seed_article.emergency_callout()
+    assert cards[2]["@id"].endswith(f"#care-card-{emergency.pk}")
+    assert len(cards[2]["text"]) == emergency.body.count("\n- ") + 1
+
+
+def test_causes_risk_factors_and_treatments_are_what_schema_org_means(client, seed_article):
+    condition = json_ld(client, seed_article)["MedicalWebPage"]["about"]
+    treatments = [t["name"] for t in condition["possibleTreatment"]]
+    prevention = [t["name"] for t in condition["secondaryPrevention"]]
+
+    assert [r["name"] for r in condition["riskFactor"]] == ["Pregnancy", "Getting older"]
+    assert {r["@type"] for r in condition["riskFactor"]} == {"MedicalRiskFactor"}
+    assert len(condition["cause"]) == len(seed_article.causes.all()) - 2
+    assert "Pregnancy" not in [c["name"] for c in condition["cause"]]
+    # Short names, and only advice the evidence supports.
+    assert treatments[:3] == [
+        "Stretch your calf", "Rub and massage your calf",
+        "Stand up and put your weight on the leg",
+    ]  # fmt: skip
+    assert all(len(name) <= 60 and "." not in name for name in treatments + prevention)
+    assert not [n for n in treatments + prevention if "needle" in n or "Pricking" in n]
+    assert "Cutting down on sugar" not in prevention
+    assert prevention[0] == "Stretch your calves every day"
+
+
+def test_the_comparison_page_names_what_it_tells_apart(client, launch_content):
+    condition = json_ld(client, launch_content[1])["MedicalWebPage"]["about"]
+
+    assert [d["diagnosis"]["name"] for d in condition["differentialDiagnosis"]] == [
+        "Night leg cramps", "Restless legs syndrome", "Peripheral arterial disease",
+        "Deep vein thrombosis",
+    ]  # fmt: skip
+    assert {d["@type"] for d in condition["differentialDiagnosis"]} == {"DDxElement"}
+
+
+def test_last_reviewed_comes_with_who_reviewed(client):
+    unreviewed = ArticleFactory(condition_name="Night leg cramps")
+    edited = ArticleFactory(condition_name="Night leg cramps")
+    ReviewFactory(article=edited, reviewer_name="Night Cramps editorial team")
+    clinical = ArticleFactory(condition_name="Night leg cramps")
     ReviewFactory(
-        article=article,
+        article=clinical,
         kind=Review.Kind.CLINICAL,
         reviewer_name="Dr Example Person",
         reviewer_role="General practitioner",
     )
 
-    page = json_ld(client, article)["MedicalWebPage"]
-
-    assert page["reviewedBy"] == {
+    page = json_ld(client, unreviewed)["MedicalWebPage"]
+    assert "lastReviewed" not in page and "reviewedBy" not in page
+    assert json_ld(client, edited)["MedicalWebPage"]["reviewedBy"] == {
+        "@type": "Organization", "name": "Night Cramps editorial team",
+    }  # fmt: skip
+    assert json_ld(client, clinical)["MedicalWebPage"]["reviewedBy"] == {
         "@type": "Person", "name": "Dr Example Person", "jobTitle": "General practitioner",
     }  # fmt: skip
 
@@ -175,8 +221,24 @@ def test_the_atom_feed_lists_new_and_updated_articles(client, launch_content):
     titles = [entry.find("a:title", atom).text for entry in root.findall("a:entry", atom)]
     assert sorted(titles) == sorted(article.title for article in launch_content)
     entry = root.find("a:entry", atom)
-    assert entry.find("a:updated", atom).text.startswith("2026-11-26")
+    assert entry.find("a:updated", atom).text.startswith("2026-12-07")
     assert entry.find("a:link", atom).get("href").startswith("https://testserver/articles/")
+
+
+def test_the_feed_has_what_rfc_4287_requires(client, launch_content):
+    import xml.etree.ElementTree as ET
+
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(client.get(reverse("articles:feed")).content)
+
+    # A feed's id, title and updated; an author for the feed or for every entry (4.1.1).
+    for name in ("id", "title", "updated"):
+        assert root.find(f"a:{name}", atom).text
+    assert root.find("a:author/a:name", atom).text == settings.SITE_NAME
+    for entry in root.findall("a:entry", atom):
+        for name in ("id", "title", "updated"):
+            assert entry.find(f"a:{name}", atom).text
+        assert entry.find("a:link[@rel='alternate']", atom) is not None
 
 
 def test_every_page_links_to_the_feed(client, seed_article):

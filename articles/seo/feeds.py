@@ -14,6 +14,8 @@ class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
     title = f"{settings.SITE_NAME}: new and updated articles"
     subtitle = "Patient information about calf cramps at night, as it is published or revised."
+    # RFC 4287 needs an author for the feed or for every entry: the site publishes them all.
+    author_name = settings.SITE_NAME
 
     def link(self):
         return reverse("articles:index")

@@ -7,11 +7,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.markdown import markdown_to_text
-from articles.models import PART_MODELS, Evidence
+from articles.markdown import markdown_to_text as as_text
+from articles.models import Review, by_evidence
 
-# The evidence labels under which advice is offered to search engines as a treatment.
-SUPPORTED = {Evidence.RECOMMENDED, Evidence.MAY_HELP}
 # Inside <script>, these could end the element or open a comment; JSON allows \u escapes.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 BULLETS = ("- ", "* ", "+ ", "-\t", "*\t", "+\t")
@@ -37,17 +35,14 @@ def article_graph(article, absolute_url):
     if article.publish_at:  # a draft in preview has none yet
         web_page["datePublished"] = article.publish_at.isoformat()
     last_review = article.last_review()
-    if last_review:
+    if last_review:  # a recorded review, with who made it: a clinician or the editors
         web_page["lastReviewed"] = last_review.reviewed_on.isoformat()
-    clinical_review = article.last_clinical_review()
-    if clinical_review:
-        web_page["reviewedBy"] = {
-            "@type": "Person",
-            "name": clinical_review.reviewer_name,
-            "jobTitle": clinical_review.reviewer_role,
-        }
+        web_page["reviewedBy"] = reviewer(last_review)
     if article.condition_name:
         web_page["about"] = medical_condition(article)
+    care_cards = [care_card(callout, page) for callout in article.callouts.all()]
+    if care_cards:
+        web_page["hasPart"] = care_cards
     citations = [
         {
             "@type": "CreativeWork",
@@ -70,43 +65,60 @@ def article_graph(article, absolute_url):
     return {"@context": "https://schema.org", "@graph": [web_page, breadcrumbs]}
 
 
+def reviewer(review):
+    """Who made a review: a clinician by name and role, or the editorial team."""
+    if review.kind == Review.Kind.CLINICAL:
+        return {"@type": "Person", "name": review.reviewer_name, "jobTitle": review.reviewer_role}
+    return {"@type": "Organization", "name": review.reviewer_name}
+
+
 def medical_condition(article):
-    """The condition, with what each part type says about it (its condition_property)."""
+    """The condition in schema.org's terms. Only what is true of the condition itself: its
+    own signs (not the care cards' reasons to get help), causes apart from risk factors,
+    and advice the evidence supports, named in a few words."""
     condition = {"@type": "MedicalCondition", "name": article.condition_name}
-    for model in PART_MODELS:
-        if model.condition_property:
-            parts = getattr(article, model.accessor()).all()
-            values = [
-                value
-                for part in parts
-                for value in CONDITION_VALUES[model.condition_property](part)
-            ]
-            if values:
-                condition.setdefault(model.condition_property, []).extend(values)
+    values = {
+        "signOrSymptom": [
+            {"@type": "MedicalSignOrSymptom", "name": sign} for sign in article.symptom_list()
+        ],
+        "riskFactor": [
+            {"@type": "MedicalRiskFactor", "name": cause.name} for cause in article.risk_factors()
+        ],
+        "cause": [
+            {"@type": "MedicalCause", "name": cause.name, "description": as_text(cause.body)}
+            for cause in article.everyday_causes() + article.disease_causes()
+        ],
+        "possibleTreatment": _therapies(article.relief_techniques.all()),
+        "secondaryPrevention": _therapies(article.prevention_tips.all()),
+        "differentialDiagnosis": [
+            {
+                "@type": "DDxElement",
+                "diagnosis": {"@type": "MedicalCondition", "name": section.condition},
+            }
+            for section in article.sections.all()
+            if section.condition
+        ],
+    }
+    condition.update((name, value) for name, value in values.items() if value)
     return condition
 
 
-def _cause(part):
-    return [
-        {"@type": "MedicalCause", "name": part.name, "description": markdown_to_text(part.body)}
-    ]
-
-
-def _treatment(part):
+def _therapies(advice):
     # Only advice with support: "no good evidence" and "not advised" are not treatments.
-    if part.evidence not in SUPPORTED:
-        return []
-    return [{"@type": "MedicalTherapy", "name": markdown_to_text(part.body)}]
+    supported, _unsupported = by_evidence(advice)
+    return [{"@type": "MedicalTherapy", "name": item.short_name()} for item in supported]
 
 
-def _signs(part):
-    return [
-        {"@type": "MedicalSignOrSymptom", "name": markdown_to_text(item)}
-        for item in list_items(part.body)
-    ]
-
-
-CONDITION_VALUES = {"cause": _cause, "possibleTreatment": _treatment, "signOrSymptom": _signs}
+def care_card(callout, page):
+    """A care card as a part of the page about when to see a professional, whole: its
+    urgency, its heading and every sign on it, never a sign without its action."""
+    return {
+        "@type": "HealthTopicContent",
+        "@id": f"{page}#care-card-{callout.pk}",
+        "hasHealthAspect": "https://schema.org/SeeDoctorHealthAspect",
+        "name": callout.hidden_prefix + callout.heading,
+        "text": [as_text(item) for item in list_items(callout.body)],
+    }
 
 
 def list_items(markdown):
