@@ -15,8 +15,8 @@ from tests.constants import PROXIED_HTTPS, SEED_SLUG
 RUN_ONCE = {
     "test_access", "test_admin", "test_admin_wording", "test_audit", "test_browser",
     "test_change_page", "test_compare", "test_crawl", "test_deploy", "test_editor_views",
-    "test_editorial", "test_evidence", "test_http", "test_image_uploads", "test_markdown",
-    "test_numbers", "test_reviews", "test_roles", "test_security", "test_seo",
+    "test_editorial", "test_evidence", "test_http", "test_image_uploads", "test_launch_content",
+    "test_markdown", "test_numbers", "test_reviews", "test_roles", "test_security", "test_seo",
     "test_settings", "test_static", "test_urls", "test_views",
 }  # fmt: skip
 

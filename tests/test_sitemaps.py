@@ -38,7 +38,7 @@ def test_lists_published_articles_and_pages_by_absolute_url(client, launch_conte
         "https://testserver/articles/night-calf-cramps/",
         "https://testserver/articles/cramp-or-something-else/",
     }
-    assert entries["https://testserver/articles/night-calf-cramps/"] == "2026-11-26"
+    assert entries["https://testserver/articles/night-calf-cramps/"] == "2026-12-07"
 
 
 def test_drafts_and_scheduled_articles_are_absent(client):

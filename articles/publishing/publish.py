@@ -103,8 +103,8 @@ def _finish_draft(page, publication):
         reset_draft(page)
 
 
-def record_launch(page, revision=None):
+def record_launch(page, revision=None, note=""):
     """The launch content, loaded by the seed: published by nobody in particular, as
-    `revision` if the seed recorded one."""
+    `revision` if the seed recorded one, with `note` for readers if any."""
     with transaction.atomic():
-        return go_live(lock(page), Publication(article=page), revision=revision)
+        return go_live(lock(page), Publication(article=page, note=note), revision=revision)

@@ -10,16 +10,32 @@ from articles.publishing.publish import record_launch
 # The client's article exactly as supplied: the first revision in its history.
 ORIGINAL_FIXTURE = "night-calf-cramps-original"
 ORIGINAL_COMMENT = "The client's original text, as supplied"
-# The launch content readers see, in the order it must load (the second links to the first).
-SEED_FIXTURES = ["night-calf-cramps", "cramp-or-something-else"]
-SEED_COMMENTS = {
-    "night-calf-cramps": (
+# The launch articles' first edits, as launched on 26 November 2026: their history, kept so
+# that editors can compare the corrected pages with them.
+FIRST_EDITS = {
+    "night-calf-cramps-first-edit": (
         "A plain-English edit of the client's text: every point kept, medical errors "
         "corrected, relief steps in order of what helps most, each claim labelled with its "
         "evidence and its sources"
     ),
-    "cramp-or-something-else": "Launch version",
+    "cramp-or-something-else-first-edit": "Launch version",
 }
+# The launch content readers see, in the order it must load (the second links to the first).
+SEED_FIXTURES = ["night-calf-cramps", "cramp-or-something-else"]
+SEED_COMMENTS = {
+    "night-calf-cramps": (
+        "Corrected after a clinical-content review: cautions for the readers the advice could "
+        "harm (painkillers, statins, fluids, warmth, quinine, supplements, standing up at "
+        "night), when to get help near the top, the missing warning signs, evidence labels "
+        "and canonical sources"
+    ),
+    "cramp-or-something-else": (
+        "Corrected after a clinical-content review: when to get help first, the missing "
+        "warning signs, the same care cards as the main article, and sources"
+    ),
+}
+# What readers are told changed ("What changed" on the page).
+SEED_NOTE = "Safety advice updated: when to get help is now near the top, with more warning signs."
 
 
 class Command(BaseCommand):
@@ -31,22 +47,26 @@ class Command(BaseCommand):
                 "Articles already exist; the seed was not loaded, so no edit is lost."
             )
             return
-        verbosity = options["verbosity"]
+        self.verbosity = options["verbosity"]
         with transaction.atomic():
-            call_command("loaddata", ORIGINAL_FIXTURE, verbosity=verbosity)
-            self.record_revision("night-calf-cramps", ORIGINAL_COMMENT)
-            # The edit reorganises the text into lists, so the original's parts make way.
-            for part in PART_MODELS:
-                part.objects.all().delete()
-            # Load every launch article before recording any, so that each revision holds
-            # its links to the others.
-            for fixture in SEED_FIXTURES:
-                call_command("loaddata", fixture, verbosity=verbosity)
-            self.link_both_ways()
-            for slug in SEED_FIXTURES:  # each launch fixture is named after its address
-                revision = self.record_revision(slug, SEED_COMMENTS[slug])
+            self.load([ORIGINAL_FIXTURE], {"night-calf-cramps": ORIGINAL_COMMENT})
+            # Each stage reorganises the text, so the stage before it makes way; load every
+            # article of a stage before recording any, so each revision holds its links.
+            first_edits = {name.removesuffix("-first-edit"): c for name, c in FIRST_EDITS.items()}
+            for slug, revision in self.load(FIRST_EDITS, first_edits).items():
                 record_launch(Article.objects.get(slug=slug), revision)
+            for slug, revision in self.load(SEED_FIXTURES, SEED_COMMENTS).items():
+                record_launch(Article.objects.get(slug=slug), revision, note=SEED_NOTE)
             changes.articles_loaded(Article.objects.all())
+
+    def load(self, fixtures, comments):
+        """Load `fixtures` over the articles' parts, and record each article named in
+        `comments` (by address) as a revision with its comment: {address: revision}."""
+        for part in PART_MODELS:
+            part.objects.all().delete()
+        call_command("loaddata", *fixtures, verbosity=self.verbosity)
+        self.link_both_ways()
+        return {slug: self.record_revision(slug, comment) for slug, comment in comments.items()}
 
     def link_both_ways(self):
         """The fixtures name each link between the launch articles once (the first cannot
