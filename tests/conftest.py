@@ -1,9 +1,13 @@
+import os
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from articles.models import Article
-from tests.constants import PROXIED_HTTPS, SEED_SLUG
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, editor_account, signed_in_as
+from tests.constants import FORWARDED_HTTPS, PROXIED_HTTPS, SEED_SLUG
 
 # Modules whose tests do not depend on which database runs under them: pages in a browser,
 # headers, settings, static files, text, forms and permissions through the ORM, nginx (which
@@ -13,7 +17,8 @@ from tests.constants import PROXIED_HTTPS, SEED_SLUG
 # stored pages, production servers. A test in a module here that depends on the database
 # itself carries @pytest.mark.database.
 RUN_ONCE = {
-    "test_access", "test_admin", "test_admin_wording", "test_audit", "test_browser",
+    "test_access", "test_admin", "test_admin_rough_edges", "test_admin_wording", "test_audit",
+    "test_browser", "test_browser_admin", "test_browser_dashboard", "test_browser_errors",
     "test_change_page", "test_compare", "test_crawl", "test_deploy", "test_editor_views",
     "test_editorial", "test_evidence", "test_http", "test_image_uploads", "test_launch_content",
     "test_markdown", "test_numbers", "test_reviews", "test_roles", "test_security", "test_seo",
@@ -108,3 +113,62 @@ def clinical_reviewer(db):
     from tests.accounts import member_of
 
     return member_of("Clinical reviewers")
+
+
+# The browser tests' (tests/browsing.py): one Chromium for each test process.
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = (
+            f"Chromium not found at {CHROMIUM}: install Debian's package "
+            "(apt-get install chromium) or set CHROMIUM_PATH to run the browser tests."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop; the ORM calls in these tests are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Opens a path of the live site in a fresh page with the given viewport and scheme."""
+    contexts = []
+
+    def open_page(path, viewport=DESKTOP, color_scheme="light", javascript=True):
+        context = browser.new_context(
+            viewport=viewport,
+            color_scheme=color_scheme,
+            java_script_enabled=javascript,
+            extra_http_headers=FORWARDED_HTTPS,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def editor_page(browser, live_server, launch_content, settings):
+    """The article's change page in the admin, signed in as an editor (who may not publish)."""
+    # The test server speaks plain http behind a pretend proxy: its forms post from there.
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
+    user = editor_account()
+    context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
+    signed_in_as(context, live_server, user)
+    page = context.new_page()
+    article = launch_content[0]
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    assert page.locator("#id_lead").count() == 1, page.url
+    yield page, article
+    context.close()

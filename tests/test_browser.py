@@ -4,79 +4,20 @@ Run by `make test` like everything else. Where Chromium is missing these tests s
 message saying how to install it, except in CI (CI=true), where that is a failure.
 """
 
-import os
-
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 
-from tests.constants import FORWARDED_HTTPS
+from tests.browsing import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    focus_walk,
+    number_focusable,
+    signed_in_page,
+)
 from tests.uploads import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Chromium as root in a sandbox, with nothing that reaches out to the network.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-PHONE, DESKTOP = {"width": 320, "height": 720}, {"width": 1280, "height": 800}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        message = (
-            f"Chromium not found at {CHROMIUM}: install Debian's package "
-            "(apt-get install chromium) or set CHROMIUM_PATH to run the browser tests."
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop; the ORM calls in these tests are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """Opens a path of the live site in a fresh page with the given viewport and scheme."""
-    contexts = []
-
-    def open_page(path, viewport=DESKTOP, color_scheme="light", javascript=True):
-        context = browser.new_context(
-            viewport=viewport,
-            color_scheme=color_scheme,
-            java_script_enabled=javascript,
-            extra_http_headers=FORWARDED_HTTPS,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server.url + path)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} elements: "
-        f"{', '.join(node['target'][0] for node in violation['nodes'][:3])})"
-        for violation in results.response["violations"]
-    ]
 
 
 def reader_pages(slug):
@@ -121,42 +62,15 @@ def test_nothing_scrolls_sideways_on_a_320px_phone(open_page, launch_content, na
     assert overflow <= 0
 
 
-FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
-
-
 @pytest.mark.parametrize("name", ["home", "article", "search", "diary", "feedback form"])
 def test_keyboard_reaches_everything_with_visible_focus(open_page, launch_content, name):
     page = open_page(reader_pages(launch_content[0].slug)[name])
-    # Number every visible focusable element, to tell which ones Tab reached. checkVisibility
-    # leaves out what sits in a closed <details>, which still has boxes in Chromium.
-    expected = page.eval_on_selector_all(
-        FOCUSABLE,
-        """els => els.filter(e => e.checkVisibility())
-                     .map((e, i) => (e.dataset.tabCheck = i)).length""",
-    )
+    expected = number_focusable(page)
 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
-
-    reached, invisible = set(), []
-    for _ in range(expected + 3):
-        focused = page.evaluate(
-            """() => {
-                const el = document.activeElement;
-                if (el === document.body) return null;
-                const style = getComputedStyle(el);
-                const shown = style.boxShadow !== "none" ||
-                    (style.outlineStyle !== "none" && style.outlineWidth !== "0px");
-                return [el.dataset.tabCheck, shown, el.outerHTML.slice(0, 80)];
-            }"""
-        )
-        if focused is None:  # past the last element, focus leaves the page
-            break
-        reached.add(focused[0])
-        if not focused[1]:
-            invisible.append(focused[2])
-        page.keyboard.press("Tab")
+    reached, invisible = focus_walk(page, expected + 3)
 
     assert reached == {str(index) for index in range(expected)}
     assert invisible == []
@@ -307,42 +221,6 @@ def test_a_folded_list_opens_with_the_keyboard(open_page, launch_content):
     assert causes.locator(".cause-list").is_visible()
 
 
-def signed_in_as(context, live_server, user):
-    """Give the browser a session of the server's making for `user`: the sign-in pages are
-    walked once, in the sign-off test (signed_in_page), not before every editor's test."""
-    session = Client()
-    session.force_login(user)
-    name = django_settings.SESSION_COOKIE_NAME
-    # Host-only, Secure and for every path, as the __Host- prefix requires.
-    host = live_server.url.split("://")[1].split(":")[0]
-    cookie = {"name": name, "value": session.cookies[name].value, "domain": host, "path": "/"}
-    context.add_cookies([{**cookie, "secure": True, "httpOnly": True}])
-
-
-@pytest.fixture
-def editor_page(browser, live_server, launch_content, settings):
-    """The article's change page in the admin, signed in as an editor (who may not publish)."""
-    # The test server speaks plain http behind a pretend proxy: its forms post from there.
-    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    user = get_user_model().objects.create_user("ed", password="x" * 20, is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="articles").exclude(
-            codename__in=["publish_article", "record_clinical_review"]
-        )
-    )
-    context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
-    signed_in_as(context, live_server, user)
-    page = context.new_page()
-    article = launch_content[0]
-    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
-    assert page.locator("#id_lead").count() == 1, page.url
-    yield page, article
-    context.close()
-
-
 def test_tab_leaves_every_markdown_box_on_the_editors_page(editor_page):
     page, _ = editor_page
     lead = page.locator("#id_lead")
@@ -366,35 +244,6 @@ def test_enter_in_a_field_only_saves_it_never_submits_or_publishes(editor_page):
 
     copy = WorkingCopy.objects.get(article=article)
     assert copy.state == WorkingCopy.State.EDITING
-
-
-def signed_in_page(browser, live_server, username, *, publishes):
-    """A browser signed in through the sign-in page as a new editor, or as a clinical
-    reviewer, who also gives a code from an authenticator app (two-step sign-in)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = get_user_model().objects.create_user(username, password="x" * 20, is_staff=True)
-    perms = Permission.objects.filter(content_type__app_label="articles")
-    if not publishes:
-        perms = perms.exclude(codename__in=["publish_article", "record_clinical_review"])
-    user.user_permissions.set(perms)
-    context = browser.new_context(viewport=DESKTOP, extra_http_headers=FORWARDED_HTTPS)
-    page = context.new_page()
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", "x" * 20)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    if publishes:
-        device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
-        page.goto(live_server.url + reverse("admin:two_factor"))
-        page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-    return page
 
 
 def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
@@ -443,8 +292,9 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
         editor.click("input[name=_submit]")
 
     # The reviewer reads every change on the sign-off page, then approves it to go live a
-    # few seconds from now, with their role and a note for readers.
-    go_live = timezone.localtime() + datetime.timedelta(seconds=4)
+    # minute from now (ahead of however long the page takes on a busy machine), with their
+    # role and a note for readers.
+    go_live = timezone.localtime() + datetime.timedelta(minutes=1)
     reviewer.goto(sign_off)
     assert "muscle." in reviewer.locator("#changes").inner_text()
     violations = axe_violations(reviewer)  # the changes, the checks and the forms
@@ -452,10 +302,11 @@ def test_a_change_is_reviewed_approved_for_a_time_and_goes_live_then(
     reviewer.fill("input[name=reviewer_role]", "Consultant neurologist")
     reviewer.fill("textarea[name=note]", "Clearer advice on stretching")
     reviewer.check("input[name=when][value=later]")
-    reviewer.fill("input[name=go_live_at]", go_live.strftime("%Y-%m-%dT%H:%M:%S"))
+    reviewer.fill("input[name=go_live_at_0]", go_live.strftime("%d/%m/%Y"))
+    reviewer.fill("input[name=go_live_at_1]", go_live.strftime("%H:%M:%S"))
     with reviewer.expect_navigation():
         reviewer.click("input[name=_approve]")
-    assert "Approved change waiting" in reviewer.content()
+    assert "Approved, goes live at" in reviewer.content()
     assert new_text not in open_page(reader).content()
 
     # Its time comes: the server's clock (this process's) moves on, rather than the test
