@@ -16,7 +16,7 @@ class EditorsAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on the site with two-step sign-in and guarded library URLs."""
 
     default = False
-    default_site = "articles.accounts.site.EditorsAdminSite"
+    default_site = "articles.dashboard.site.DashboardAdminSite"
 
 
 class SignInSecurityConfig(axes_apps.AppConfig):

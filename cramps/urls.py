@@ -16,7 +16,6 @@ handler500 = "articles.views.server_error"
 
 admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = f"{settings.SITE_NAME} editors"
-admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -58,15 +58,23 @@ def forget_old():
     SearchCount.objects.filter(day__lt=since).delete()
 
 
-def report(days=KEPT_DAYS, limit=50):
-    """(the most searched queries, the most searched that found nothing), as
-    (query, searches, found nothing) over the last `days` days."""
+def _totals(days):
+    """Each query's searches and searches that found nothing over the last `days` days."""
     since = timezone.localdate() - datetime.timedelta(days=days - 1)
-    totals = (
+    return (
         SearchCount.objects.filter(day__gte=since)
         .values("query")
         .annotate(total=Sum("searches"), empty=Sum("found_nothing"))
     )
-    top = totals.order_by("-total", "query")[:limit]
-    unfound = totals.filter(empty__gt=0).order_by("-empty", "query")[:limit]
-    return list(top), list(unfound)
+
+
+def unfound(days=KEPT_DAYS, limit=50):
+    """The queries that most often found nothing, as (query, searches, found nothing)."""
+    return list(_totals(days).filter(empty__gt=0).order_by("-empty", "query")[:limit])
+
+
+def report(days=KEPT_DAYS, limit=50):
+    """(the most searched queries, the most searched that found nothing), as
+    (query, searches, found nothing) over the last `days` days."""
+    top = _totals(days).order_by("-total", "query")[:limit]
+    return list(top), unfound(days, limit)

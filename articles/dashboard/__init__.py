@@ -1,0 +1,1 @@
+"""The admin's home page: each person's work, by what their role lets them do."""
