@@ -1,21 +1,25 @@
 """Admin forms: ordered inlines, publishing, and concurrent edits."""
 
+import functools
 import uuid
 
 from django import forms
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from articles.models import Article
 from articles.models.content import first_words
 from articles.numbers import whole_number
 from articles.publishing.changes import go_live_time
 from articles.querysets import MAX_POSITION
+from articles.times import moment
 
 
 class OneKindOfLineBreak:
@@ -157,38 +161,103 @@ class PositionedInlineFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
+class CitableSources:
+    """The sources a claim may cite in one save of the change page, by the numbers the
+    editor sees: the saved ones by the numbers the page showed, and the ones the same save
+    adds (new rows of the sources' formset, `submitted`) by the numbers that save gives
+    them. So one save can add a source and cite it: a claim stores a new source's id when
+    it is saved, after the sources (ArticleAdmin.save_related)."""
+
+    def __init__(self, saved=()):
+        self._saved = saved
+        self.submitted = None  # the sources' formset, once made (SourceFormSet)
+
+    @functools.cached_property
+    def saved(self):
+        return list(self._saved)
+
+    def added(self):
+        """The sources this save adds, by number (each new row's form's instance)."""
+        formset = self.submitted
+        if formset is None or not formset.is_bound:
+            return {}
+        formset.is_valid()  # once for the whole page: its clean numbers the new rows
+        added = {}
+        for form in formset.extra_forms:
+            number = getattr(form, "cleaned_data", {}).get("position")
+            if number is not None and not is_deleted(formset, form):
+                added[number] = form.instance
+        return added
+
+    def by_number(self):
+        """Each number a claim may cite, with its source; None where a saved source showed
+        the number that this save gives a new one (moved or deleted in the same save)."""
+        numbers = {source.position: source for source in self.saved}
+        for number, source in self.added().items():
+            numbers[number] = None if number in numbers else source
+        return numbers
+
+
+class SourceFormSet(PositionedInlineFormSet):
+    """The article's sources; claims of the same save may cite the new ones (`citable`)."""
+
+    citable = None  # set for each request by the admin (ArticleAdmin.get_formsets_with_inlines)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.citable is not None:
+            self.citable.submitted = self
+
+
+class ClaimFormSet(PositionedInlineFormSet):
+    """Claims of one kind; each form reads the numbers of the sources it may cite."""
+
+    citable = None  # set for each request by the admin, as for SourceFormSet
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "sources": self.citable}
+
+
 class SourceNumbersField(forms.CharField):
     """The numbers of the article's sources that back a claim, as readers see them: "2, 5".
 
     One short box per claim rather than a tick per source, so that the change page does not
-    grow with the number of sources times the number of claims.
+    grow with the number of sources times the number of claims. It cleans to the sources
+    themselves (CitableSources), so a source new in the same save can be cited.
     """
 
     widget = forms.TextInput(attrs={"class": "source-numbers", "size": 20})
     default_error_messages = {
         "not_numbers": "Write the sources' numbers, separated by commas, such as “2, 5”.",
         "unknown": "This article has no source {numbers}. {known}",
+        "renumbered": (
+            "Number {number} was another source's before this save, and a new source takes "
+            "it now: save the new numbering first, then cite source {number}."
+        ),
     }
 
     def __init__(self, *, sources=(), **kwargs):
         kwargs.setdefault("max_length", 200)  # checked before the numbers are read
         super().__init__(**kwargs)
-        self.sources = list(sources)
+        self.sources = CitableSources(sources)
 
     def prepare_value(self, value):
         if isinstance(value, list):  # the stored ids, shown as the numbers readers see
-            by_id = {source.pk: source.position for source in self.sources}
+            by_id = {source.pk: source.position for source in self.sources.saved}
             return ", ".join(str(by_id[pk]) for pk in value if pk in by_id)
         return value
 
     def has_changed(self, initial, data):
         # Against the stored ids of sources that still exist, as the box showed them.
-        existing = {source.pk for source in self.sources}
+        existing = {source.pk for source in self.sources.saved}
         shown = sorted(pk for pk in initial or [] if pk in existing)
         try:
-            return sorted(source.pk for source in self.clean(data)) != shown
+            cited = self.clean(data)
         except forms.ValidationError:
             return True
+        if any(source.pk is None for source in cited):
+            return True  # a source of the same save: new to the claim, too
+        return sorted(source.pk for source in cited) != shown
 
     def clean(self, value):
         text = super().clean(value)
@@ -196,27 +265,34 @@ class SourceNumbersField(forms.CharField):
         read = [whole_number(word, max_digits=4) for word in words]
         if None in read:
             raise forms.ValidationError(self.error_messages["not_numbers"], code="not_numbers")
-        by_position = {source.position: source for source in self.sources}
+        by_number = self.sources.by_number()
         numbers = sorted(set(read))
-        unknown = [str(n) for n in numbers if n not in by_position]
+        unknown = [str(n) for n in numbers if n not in by_number]
         if unknown:
-            numbers = ", ".join(str(n) for n in sorted(by_position))
-            known = (
-                f"Its sources are numbered {numbers}; add a new one under “Sources” and "
-                "save it first."
-                if by_position
-                else "Add its sources under “Sources” and save them first."
-            )
+            known = sorted(by_number)
             raise forms.ValidationError(
-                self.error_messages["unknown"].format(numbers=", ".join(unknown), known=known),
+                self.error_messages["unknown"].format(
+                    numbers=", ".join(unknown),
+                    known=(
+                        f"Its sources are numbered {', '.join(str(n) for n in known)}; add "
+                        "a new one under “Sources” and give its number here."
+                        if known
+                        else "Add its sources under “Sources” and give their numbers here."
+                    ),
+                ),
                 code="unknown",
             )
-        return [by_position[n] for n in numbers]
+        for number in numbers:
+            if by_number[number] is None:
+                raise forms.ValidationError(
+                    self.error_messages["renumbered"].format(number=number), code="renumbered"
+                )
+        return [by_number[n] for n in numbers]
 
 
 NUMBERS_HELP = (
     "The numbers of the sources listed under “Sources” that back this, such as “2, 5”. "
-    "Save a new source first; it then has a number."
+    "A source added in the same save can be cited by the number it is given there."
 )
 
 
@@ -238,15 +314,19 @@ class ClaimForm(PositionedForm):
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["backed_by"]
-        field.sources = list(sources or ())
+        if not isinstance(sources, CitableSources):
+            sources = CitableSources(sources or ())
+        field.sources = sources
         self.initial.setdefault("backed_by", self.instance.source_ids)
-        field.help_text = cited_help(field.sources, self.instance.source_ids)
+        field.help_text = cited_help(sources.saved, self.instance.source_ids)
 
-    def clean(self):
-        cleaned = super().clean()
-        if "backed_by" in cleaned:
-            self.instance.source_ids = sorted(source.pk for source in cleaned["backed_by"])
-        return cleaned
+    def save(self, commit=True):
+        if "backed_by" in self.cleaned_data:
+            cited = self.cleaned_data["backed_by"]
+            if any(source.pk is None for source in cited):
+                raise ValueError("Save the article's sources before the claims that cite them.")
+            self.instance.source_ids = sorted(source.pk for source in cited)
+        return super().save(commit)
 
 
 class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
@@ -287,7 +367,7 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         fields = [
             "title", "summary", "lead", "condition_name", "symptoms", "status", "publish_at",
             "unpublish_at", "slug", "review_due_on", "related_articles", "quick_help_warning",
-            "is_home_help",
+            "is_home_help", "position",
         ]  # fmt: skip
         error_messages = {
             "slug": {
@@ -301,6 +381,14 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_edit_token"].initial = self.instance.edit_token
+        # Never the article itself: the form edits its draft, and readers' page is `page`.
+        own = self.page.pk if self.page else self.instance.pk
+        related = self.fields.get("related_articles")
+        if related is not None and own:
+            related.queryset = related.queryset.exclude(pk=own)
+            related.error_messages["invalid_choice"] = (
+                "Choose related articles from the list: an article is not related to itself."
+            )
         # The admin's date-and-time box is two inputs under one label: each gets its own.
         for name in ("publish_at", "unpublish_at"):
             field = self.fields.get(name)
@@ -364,7 +452,7 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
             .first()
         )
         who = (last.user.get_full_name() or last.user.get_username()) if last else "Someone"
-        when = f" at {timezone.localtime(last.action_time):%H:%M on %d %B}" if last else ""
+        when = f" on {moment(last.action_time)}" if last else ""
         # The next save from this screen is meant to overwrite, once the editor has merged.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_edit_token")] = current
@@ -387,3 +475,48 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
     def save(self, commit=True):
         self.instance.edit_token = uuid.uuid4()
         return super().save(commit)
+
+
+def error_summary(adminform, inline_admin_formsets):
+    """Each problem of a refused save, in the page's order, for the summary at its top:
+    (where, message, anchor), `anchor` being the id of the box to fix (empty for none)."""
+    form = adminform.form
+    problems = [("", message, "") for message in form.non_field_errors()]
+    listed = set()
+    for name, options in adminform.fieldsets:
+        for field in flatten(options["fields"]):
+            listed.add(field)
+            problems += _field_problems(form, field, name or "")
+    for field in form.errors:
+        if field not in listed and field != NON_FIELD_ERRORS:
+            problems += _field_problems(form, field, "")
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        part = capfirst(inline.opts.verbose_name)
+        problems += [
+            (capfirst(inline.opts.verbose_name_plural), message, f"{formset.prefix}-group")
+            for message in formset.non_form_errors()
+        ]
+        fields = flatten_fieldsets(inline.fieldsets)
+        for index, row in enumerate(formset.forms):
+            if not row.errors:
+                continue
+            # Named as the row's folded line names it: its words, or its place if new.
+            label = row.row_label() if isinstance(row, PositionedForm) else ""
+            where = f"{part} “{label}”" if label else f"{part} #{index + 1}"
+            anchor = f"{formset.prefix}-{index}"
+            problems += [(where, message, anchor) for message in row.non_field_errors()]
+            others = [name for name in row.errors if name not in fields]
+            for field in [*fields, *others]:
+                problems += _field_problems(row, field, where, anchor)
+    return problems
+
+
+def _field_problems(form, name, where, fallback=""):
+    if name not in form.errors or name == NON_FIELD_ERRORS:
+        return []
+    field = form[name]
+    if where.lower() != str(field.label).lower():  # a fieldset of one field has its name
+        where = f"{where}, {field.label}" if where else field.label
+    anchor = fallback if field.is_hidden else field.id_for_label or fallback
+    return [(where, message, anchor) for message in field.errors]
