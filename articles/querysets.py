@@ -184,6 +184,11 @@ class ArticleQuerySet(models.QuerySet):
         """What the "During a cramp" box draws: the steps and the care cards it links to."""
         return self.prefetch_related("relief_techniques", "callouts")
 
+    def in_home_order(self):
+        """The home page's order: editors' places, then the article whose box the home page
+        shows (the help readers need first), then by title."""
+        return self.order_by("position", models.F("is_home_help").desc(), "title", "pk")
+
     def home_help(self):
         """The article whose "During a cramp" box the home page shows, if any."""
         return self.filter(is_home_help=True).first()

@@ -23,7 +23,7 @@ def test_editors_can_create_and_change_articles(editor):
         {
             "title": "New page", "slug": "new-page",
             "summary": "A summary long enough for search engines to show it in full.",
-            "status": Article.Status.DRAFT,
+            "status": Article.Status.DRAFT, "position": 100,
             **{f"{p}-{k}": 0 for p in ("sections", "causes", "relief_techniques",
                "prevention_tips", "callouts", "sources")
                for k in ("TOTAL_FORMS", "INITIAL_FORMS")},

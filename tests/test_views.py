@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.views import server_error
+from tests.admin_forms import save_through_admin
 from tests.factories import ArticleFactory, CalloutFactory
 from tests.pages import page_text
 
@@ -213,6 +214,25 @@ def test_home_page_says_what_each_article_covers(client, launch_content):
 
     assert "Covers: What is a night cramp?" in text
     assert "Restless legs syndrome" in text
+
+
+def listed_titles(client):
+    """The home page's article headings, in order."""
+    body = client.get(reverse("articles:index")).content.decode()
+    return re.findall(r"<h3><a href=\"/articles/[^\"]+\">([^<]+)</a></h3>", body)
+
+
+def test_the_help_first_article_leads_the_home_page_until_editors_choose(
+    client, admin_client, launch_content
+):
+    main, comparison = launch_content
+    # By title, "Cramp, restless legs…" would come first.
+    assert listed_titles(client) == [main.title, comparison.title]
+
+    # An editor gives the comparison the first place; once published, it leads.
+    save_through_admin(admin_client, comparison, lambda data, page: data.update(position="1"))
+
+    assert listed_titles(client) == [comparison.title, main.title]
 
 
 def test_articles_link_to_related_ones_both_ways(client, launch_content):
