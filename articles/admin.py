@@ -18,9 +18,13 @@ from articles import search
 from articles.editing.checks import page_problems
 from articles.editing.forms import (
     ArticleAdminForm,
+    CitableSources,
     ClaimForm,
+    ClaimFormSet,
     PositionedForm,
     PositionedInlineFormSet,
+    SourceFormSet,
+    error_summary,
 )
 from articles.editing.widgets import MarkdownEditor
 from articles.feedback import admin as feedback_admin  # also registers the feedback's admin
@@ -46,12 +50,13 @@ from articles.publishing.admin import (
 )
 from articles.querysets import review_due_date
 from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
+from articles.times import moment
 from articles.views import ArticlePreviewView
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": MarkdownEditor}}
 
 
-class CauseFormSet(PositionedInlineFormSet):
+class CauseFormSet(ClaimFormSet):
     position_scope = ("group",)
 
 
@@ -83,6 +88,7 @@ class ClaimInline(PartInline):
     """A part that makes a claim, with the numbers of the article's sources that back it."""
 
     form = ClaimForm
+    formset = ClaimFormSet
 
 
 class SectionInline(ClaimInline):
@@ -120,6 +126,7 @@ class SourceInline(PositionedInline, admin.TabularInline):
     list of sources short."""
 
     model = Source
+    formset = SourceFormSet
     fields = ["position", "title", "publisher", "url", "accessed_on"]
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
@@ -206,10 +213,10 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     form = ArticleAdminForm
     # reversion's list, with a link to the review queue.
     change_list_template = "admin/articles/article/change_list.html"
-    list_display = [
-        "title", "state", "unpublished_changes", "last_reviewed", "review_due",
-        "reader_reports", "updated_at",
-    ]  # fmt: skip
+    # Few enough columns for a 1280-pixel window beside the admin's menu and filters: the
+    # changes' state shares the state's cell; "By review" and "By updated at" filter on
+    # the dates no longer shown.
+    list_display = ["title", "state", "review_due", "reader_reports"]
     list_filter = [
         StageFilter, ReviewDueFilter, ReaderReportsFilter, UnsourcedClaimsFilter, "updated_at",
     ]  # fmt: skip
@@ -222,7 +229,8 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     formfield_overrides = MARKDOWN_WIDGETS
     fieldsets = [
         ("Content", {"fields": ["title", "summary", "lead", "condition_name", "symptoms"]}),
-        ("“During a cramp” box", {"fields": ["quick_help_warning", "is_home_help"]}),
+        ("“During a cramp” box", {"fields": ["quick_help_warning"]}),
+        ("Home page", {"fields": ["position", "is_home_help"]}),
         (
             "Publishing",
             {
@@ -274,13 +282,22 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
             '<a href="{}?article__id__exact={}&amp;handled=no">{}</a>', url, article.pk, count
         )
 
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, ClaimInline):
-            # Each form gets its own copy of the field: only this article's sources.
-            sources = obj.sources.all() if obj.pk else Source.objects.none()
-            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "sources": sources}
-        return kwargs
+    def get_formsets_with_inlines(self, request, obj=None):
+        # One list of the sources for the whole page: this article's saved ones, and the
+        # sources' formset of this request once made, so a claim may cite a new source.
+        citable = CitableSources(obj.sources.all() if obj is not None else ())
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if issubclass(formset, ClaimFormSet | SourceFormSet):
+                formset = type(formset.__name__, (formset,), {"citable": citable})
+            yield formset, inline
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if context.get("errors"):
+            # Listed at the top, in place of the admin's "Please correct the errors below".
+            context["error_summary"] = error_summary(
+                context["adminform"], context["inline_admin_formsets"]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request, queryset, search_term):
         # Each word becomes a condition on every search field: keep the query small.
@@ -290,11 +307,14 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     @admin.display(description="state", ordering="publish_at")
     def state(self, article):
-        return article.publication_state()
-
-    @admin.display(description="last reviewed", ordering="last_reviewed_on")
-    def last_reviewed(self, article):
-        return article.last_reviewed_on
+        if article.stage() == Stage.SCHEDULED:
+            stage = f"Scheduled for {moment(article.publish_at)}"
+        else:
+            stage = article.publication_state()
+        changes = self.unpublished_changes(article)
+        if not changes:
+            return stage
+        return format_html("{}<br>Changes: {}", stage, changes)
 
     @admin.display(description="next review due")
     def review_due(self, article):
@@ -385,6 +405,8 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         return form
 
     def save_related(self, request, form, formsets, change):
+        # Sources first: a claim citing a source added in the same save stores its new id.
+        formsets = sorted(formsets, key=lambda formset: formset.model is not Source)
         super().save_related(request, form, formsets, change)
         article = form.instance
         # "Save and continue editing" shows them at the top of the page it returns to.

@@ -20,7 +20,7 @@ from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.helplines import help_lines
 from articles.models import Article
 from articles.numbers import whole_number
-from articles.publishing import schedule
+from articles.publishing import schedule, signoff
 from articles.search import log as search_log
 from articles.search import suggest
 
@@ -52,7 +52,7 @@ class ArticleListView(PageMetaMixin, ListView):
     page_title = "Calf cramps at night: causes, relief and when to get help"
 
     def get_queryset(self):
-        return Article.objects.published().with_contents().order_by("title", "pk")
+        return Article.objects.published().with_contents().in_home_order()
 
     def paginate_queryset(self, queryset, page_size):
         # Django's ListView reads the number with int(), which takes any script's digits.
@@ -163,6 +163,10 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_queryset(self):
         return Article.rows.with_parts()
+
+    def get_context_data(self, **kwargs):
+        page = self.object.draft_of or self.object
+        return super().get_context_data(**kwargs, preview_banner=signoff.preview_banner(page))
 
 
 class BedsideCardView(PageMetaMixin, ArticleDetailView):

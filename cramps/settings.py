@@ -38,7 +38,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    # Django's admin with two-step sign-in and guarded library URLs (articles.accounts.site).
+    # Django's admin with two-step sign-in and guarded library URLs (articles.accounts.site),
+    # its home page the work dashboard (articles.dashboard).
     "articles.apps.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -153,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# The admin writes every time one way, with its zone (cramps/formats/en_GB).
+FORMAT_MODULE_PATH = ["cramps.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -1,6 +1,8 @@
 """Reads an admin change page's forms back into POST data, as a browser would submit them,
 and saves or restores an article through the admin as an editor would."""
 
+import datetime
+
 from django.conf import settings
 from django.forms import MultiWidget
 from django.test import RequestFactory
@@ -116,14 +118,24 @@ def sign_off_url(article):
 
 def approve(client, article, page=None, note="", go_live_at="", role="Consultant neurologist"):
     """Approve and publish the article's changes from its sign-off page: as loaded now, or
-    as shown on `page`, an earlier response of that page. A clinician gives their `role`."""
+    as shown on `page`, an earlier response of that page. A clinician gives their `role`;
+    `go_live_at`, a local time as ISO text, is typed into the go-live boxes."""
     page = page or client.get(sign_off_url(article))
     reviewed = page.context["approve_form"]["reviewed"].value() if page.context else ""
     data = {
-        "_approve": "Approve and publish", "note": note, "go_live_at": go_live_at,
+        "_approve": "Approve and publish", "note": note, **go_live_boxes(go_live_at),
         "when": "later" if go_live_at else "now", "reviewed": reviewed, "reviewer_role": role,
     }  # fmt: skip
     return client.post(sign_off_url(article), data)
+
+
+def go_live_boxes(go_live_at):
+    """The approval form's go-live date and time boxes for a local time given as ISO text
+    (or empty), typed as the boxes ask: dd/mm/yyyy and the 24-hour clock."""
+    if not go_live_at:
+        return {"go_live_at_0": "", "go_live_at_1": ""}
+    moment = datetime.datetime.fromisoformat(go_live_at)
+    return {"go_live_at_0": f"{moment:%d/%m/%Y}", "go_live_at_1": f"{moment:%H:%M:%S}"}
 
 
 def add_row(data, page, model, **values):

@@ -682,7 +682,7 @@ def sign_off_cases(w, path):
         Case(
             path,
             admin_page(ARTICLES, post=redirect(path, pages=FILLS_DRAFT)),
-            {"_discard": "Discard"},
+            {"_discard": "Discard", "confirm": "yes"},
         ),
         Case(path, admin_page(ARTICLES, post=redirect(path)), {"_submit": "Submit"}),
         Case(

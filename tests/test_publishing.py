@@ -126,7 +126,7 @@ def test_staff_preview_a_draft_as_readers_will_see_it(admin_client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Work in progress</h1>" in body
-    assert "readers cannot see this yet" in body
+    assert "Readers cannot see this article yet." in body
     assert '<meta name="robots" content="noindex, nofollow">' in body
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -23,7 +23,7 @@ from tests.admin_forms import (
     unrendered,
 )
 from tests.factories import ArticleFactory
-from tests.test_sign_off import NEW_TEXT, edit, publisher, reader_page
+from tests.test_sign_off import DISCARD, NEW_TEXT, edit, publisher, reader_page
 from tests.transactions import (
     held_at_save,
     run_in_thread,
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 def in_the_form(moment):
-    """A time as the approval form's date-and-time box sends it (with seconds)."""
+    """A local time as approve() takes it, to type into the go-live boxes (with seconds)."""
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -72,7 +72,7 @@ def test_an_approved_change_goes_live_at_its_time_with_nothing_to_run(
         assert client.get(url)["X-Cache"] == "HIT"  # stored afresh, to expire at go_live
         assert not search("wombats")
         status = clinical_reviewer.get(sign_off_url(seed_article)).content.decode()
-        assert "Approved change waiting" in status and "Cancel the scheduled change" in status
+        assert "Approved, goes live at" in status and "Cancel the scheduled change" in status
         assert WorkingCopy.objects.get(article=seed_article).state == WorkingCopy.State.SCHEDULED
 
     # The first request after the time puts it live; nobody ran anything.
@@ -86,7 +86,7 @@ def test_an_approved_change_goes_live_at_its_time_with_nothing_to_run(
         assert not WorkingCopy.objects.filter(article=seed_article).exists()
     comments = [v.revision.comment for v in article_versions(seed_article)]
     assert comments[0] == "Went live as approved: Clearer stretches"
-    assert any(comment.startswith("Approved to go live at") for comment in comments)
+    assert any(comment.startswith("Approved, goes live at") for comment in comments)
     # Once, whatever asks next.
     assert schedule.go_live_due() == 0
 
@@ -98,7 +98,7 @@ def test_an_edit_after_the_approval_waits_for_its_own_review(
     go_live = timezone.now() + datetime.timedelta(hours=1)
     waiting = approved_for(clinical_reviewer, seed_article, go_live)
     page = editor.get(change_url(seed_article))
-    assert "Approved change waiting" in page.content.decode()
+    assert "Approved, goes live at" in page.content.decode()
     later = edit_text(editor, seed_article, "A later edit nobody has reviewed.")
     assert later.status_code == 302
 
@@ -130,7 +130,7 @@ def test_a_reviewer_cancels_a_scheduled_change_and_an_editor_cannot(
     go_live = timezone.now() + datetime.timedelta(hours=1)
     approved_for(clinical_reviewer, seed_article, go_live)
     articles = editor.get(reverse("admin:articles_article_changelist")).content.decode()
-    assert "Approved: goes live" in articles
+    assert "Approved, goes live at" in articles
 
     assert editor.post(sign_off_url(seed_article), {"_cancel_scheduled": "1"}).status_code == 403
     assert Publication.objects.waiting().filter(article=seed_article).exists()
@@ -144,10 +144,10 @@ def test_a_reviewer_cancels_a_scheduled_change_and_an_editor_cannot(
     # Approved again for later: an editor's discard drops only the copy (an editor cannot
     # undo an approval); a reviewer's drops the approved change too.
     approved_for(clinical_reviewer, seed_article, go_live)
-    assert editor.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
+    assert editor.post(sign_off_url(seed_article), DISCARD).status_code == 302
     assert Publication.objects.waiting().exists()
     edit(editor, seed_article, _submit="1")
-    assert clinical_reviewer.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
+    assert clinical_reviewer.post(sign_off_url(seed_article), DISCARD).status_code == 302
     assert not Publication.objects.waiting().exists()
 
 

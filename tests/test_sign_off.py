@@ -32,6 +32,8 @@ from tests.transactions import (
 pytestmark = pytest.mark.django_db
 
 NEW_TEXT = "Wombats stretch their calves slowly."
+# Discard, as confirmed on the page its button leads to.
+DISCARD = {"_discard": "1", "confirm": "yes"}
 
 
 def edit(client, article, publish=False, **extra):
@@ -309,7 +311,7 @@ def test_an_approval_for_later_says_when_readers_will_see_it(editor, clinical_re
     approve(clinical_reviewer, draft, go_live_at=go_live.strftime("%Y-%m-%dT%H:%M"))
 
     page = clinical_reviewer.get(sign_off_url(draft)).content.decode()
-    assert "Approved, not live yet" in page and "Live version" not in page
+    assert "Approved, goes live at" in page and "Live version" not in page
 
 
 def test_restoring_a_published_version_never_publishes_a_taken_down_article(
@@ -362,7 +364,7 @@ def test_changes_to_an_address_taken_since_are_refused_and_can_be_discarded(
         refused.content.decode()
     )
     assert client.get("/articles/taken-later/").content.decode().count(other.title)
-    assert editor.post(sign_off_url(seed_article), {"_discard": "1"}).status_code == 302
+    assert editor.post(sign_off_url(seed_article), DISCARD).status_code == 302
     assert not WorkingCopy.objects.filter(article=seed_article).exists()
     assert editor.get(change_url(seed_article)).status_code == 200
 

@@ -43,12 +43,14 @@ from tests.admin_forms import (
     add_row,
     change_form_data,
     change_url,
+    go_live_boxes,
     inline_prefix,
     sign_off_url,
     unrendered,
 )
 from tests.constants import PROXIED_HTTPS
 from tests.factories import ArticleFactory, PreventionTipFactory, SectionFactory
+from tests.test_sign_off import DISCARD
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "15"))
 STEPS = int(os.environ.get("HYPOTHESIS_STEPS", "20"))
@@ -164,7 +166,7 @@ class SignOff(RuleBasedStateMachine):
         assert response.status_code == 302
 
     def discard(self):
-        response = self._step(lambda: self.editor.post(sign_off_url(self.page), {"_discard": "1"}))
+        response = self._step(lambda: self.editor.post(sign_off_url(self.page), DISCARD))
         assert response.status_code == 302
 
     def restore(self, which):
@@ -231,7 +233,7 @@ class SignOff(RuleBasedStateMachine):
             "reviewer_role": "GP",
             "note": "",
             "when": "later" if later else "now",
-            "go_live_at": go_live.strftime("%Y-%m-%dT%H:%M") if later else "",
+            **go_live_boxes(go_live.strftime("%Y-%m-%dT%H:%M") if later else ""),
         }
         before = set(Publication.objects.values_list("pk", flat=True))
         client = getattr(self, reviewer)

@@ -28,6 +28,7 @@ from tests.admin_forms import (
     approve,
     change_form_data,
     change_url,
+    go_live_boxes,
     inline_prefix,
     save_through_admin,
     sign_off_url,
@@ -283,7 +284,7 @@ def test_a_typed_go_live_time_with_now_chosen_publishes_nothing(
     page = clinical_reviewer.get(sign_off_url(seed_article))
     later = timezone.localtime() + datetime.timedelta(days=3)
     data = {
-        "_approve": "1", "when": "now", "go_live_at": later.strftime("%Y-%m-%dT%H:%M"),
+        "_approve": "1", "when": "now", **go_live_boxes(later.strftime("%Y-%m-%dT%H:%M")),
         "reviewed": page.context["approve_form"]["reviewed"].value(), "reviewer_role": "GP",
     }  # fmt: skip
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import Feedback, Review
+from articles.times import moment
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -95,7 +96,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         publication = feedback.publication
         if publication is None:
             return "—"
-        return f"Published {timezone.localtime(publication.went_live_at):%-d %B %Y, %H:%M}"
+        return f"Published {moment(publication.went_live_at)}"
 
     @admin.display(description="handled", boolean=True)
     def is_handled(self, feedback):

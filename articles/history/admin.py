@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -23,6 +22,7 @@ from articles.publishing import signoff
 from articles.publishing.compare import compare
 from articles.publishing.drafts import Snapshot, copy_into, open_draft, start_article
 from articles.publishing.publish import lock
+from articles.times import moment
 
 
 class ArticleHistoryAdmin(CompareVersionAdmin):
@@ -50,6 +50,7 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         second = self.version_or_404(page, request.GET.get("version_id2", ""))
         if first.pk > second.pk:
             first, second = second, first
+        first, second = signoff.as_it_reads_now([first, second])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -67,7 +68,7 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         """An earlier version, compared with the article's draft (or its page), and a
         button that makes it the article's unpublished changes."""
         page = self.page_or_404(request, object_id)
-        version = self.version_or_404(page, version_id)
+        (version,) = signoff.as_it_reads_now([self.version_or_404(page, version_id)])
         if not self.has_change_permission(request, page):
             raise PermissionDenied
         if request.method not in ("GET", "HEAD", "POST"):
@@ -76,13 +77,11 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
         if snapshot is None:
             raise Http404("This version can no longer be read.")
         if request.method == "POST":
-            when = timezone.localtime(version.revision.date_created)
+            when = moment(version.revision.date_created)
             with transaction.atomic():
                 lock(page)
                 draft = copy_into(open_draft(page), snapshot)
-                signoff.record_edit(
-                    page, draft, request.user, f"Restored the version of {when:%d %B %Y, %H:%M}"
-                )
+                signoff.record_edit(page, draft, request.user, f"Restored the version of {when}")
             self.message_user(
                 request,
                 "The earlier version is now the article's unpublished changes. Readers keep "
@@ -143,3 +142,11 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self.page_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def _get_action_list(self, request, object_id, extra_context=None):
+        # Each row as it reads now: an approval for later is not yet "Published".
+        actions = super()._get_action_list(request, object_id, extra_context)
+        versions = signoff.as_it_reads_now(action["version"] for action in actions)
+        for action, version in zip(actions, versions, strict=True):
+            action["revision"] = version.revision
+        return actions

@@ -27,6 +27,7 @@ from articles.querysets import (
     review_due_date,
     stage_at,
 )
+from articles.times import day, moment
 
 MARKDOWN_HELP = "Markdown: a blank line starts a new paragraph, start lines with - for a list."
 POSITION_HELP = "Order on the page: 1 comes first. Each number can be used once."
@@ -85,8 +86,8 @@ def by_evidence(advice):
 
 EVIDENCE_HELP = "How well its sources support this advice. Readers see the label next to it."
 SOURCES_HELP = (
-    "The sources (listed at the end of this page) that back this. Save new sources first; "
-    "they then appear here."
+    "The numbers of the sources (listed at the end of this page) that back this; a source "
+    "added in the same save counts by the number it is given there."
 )
 
 
@@ -231,6 +232,15 @@ class Article(TimeStampedModel):
         default=False,
         help_text="Only one article can do this.",
     )
+    position = models.PositiveSmallIntegerField(
+        "place on the home page",
+        default=100,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text=(
+            "Lower numbers come first in the home page's list. With equal numbers, the article "
+            "whose “During a cramp” box the home page shows comes first, then the rest by title."
+        ),
+    )
     # Both ways between pages, made so by publishing (drafts.copy_into), not by Django's
     # symmetrical links: those would write a link into the other page for every draft.
     related_articles = models.ManyToManyField(
@@ -275,6 +285,7 @@ class Article(TimeStampedModel):
     EDITED_FIELDS = (
         "title", "slug", "summary", "lead", "status", "publish_at", "unpublish_at",
         "review_due_on", "condition_name", "symptoms", "quick_help_warning", "is_home_help",
+        "position",
     )  # fmt: skip
     # How many "What changed" notes the page shows.
     CHANGE_NOTES_SHOWN = 3
@@ -333,7 +344,7 @@ class Article(TimeStampedModel):
         """Where the article stands for readers, in an editor's words."""
         stage = self.stage(now)
         if stage == Stage.SCHEDULED:
-            return f"Scheduled for {timezone.localtime(self.publish_at):%d %b %Y %H:%M}"
+            return f"Scheduled for {moment(self.publish_at)}"
         return stage.label
 
     def is_live(self, now=None):
@@ -814,7 +825,7 @@ class Review(TimeStampedModel):
         permissions = [("record_clinical_review", "Can record a clinical review")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.reviewed_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {day(self.reviewed_on)}"
 
     def clean(self):
         if self.kind == self.Kind.CLINICAL and not self.reviewer_role:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.models.content import Article
 from articles.models.publication import Publication
+from articles.times import day
 
 # Enough for "what was wrong or missing" in a few sentences; checked before it is read.
 TEXT_MAX_LENGTH = 1_000
@@ -64,4 +65,4 @@ class Feedback(models.Model):
         indexes = [models.Index(fields=["article", "kind", "received_on"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on “{self.article}”, {self.received_on:%-d %B %Y}"
+        return f"{self.get_kind_display()} on “{self.article}”, {day(self.received_on)}"

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models.content import Article
+from articles.times import moment
 
 
 class WorkingCopy(models.Model):
@@ -133,7 +134,7 @@ class Publication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.article} published {timezone.localtime(self.published_at):%d %b %Y %H:%M}"
+        return f"{self.article} published {moment(self.published_at)}"
 
 
 class RenderedPage(models.Model):

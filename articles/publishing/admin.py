@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from articles.accounts.roles import (
     is_clinician,
@@ -26,6 +25,7 @@ from articles.publishing.compare import compare
 from articles.publishing.drafts import Snapshot, open_draft, page_versions, start_article
 from articles.publishing.forms import ApproveForm, SendBackForm
 from articles.publishing.publish import CannotGoLive, lock
+from articles.times import moment
 
 
 def last_role(user):
@@ -47,13 +47,12 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
             .annotate(goes_live_at=Subquery(waiting.values("published_at")[:1]))
         )
 
-    @admin.display(description="unpublished changes")
     def unpublished_changes(self, article):
+        """Where a listed article's unpublished changes stand, if it has any."""
         if article.goes_live_at:
-            when = timezone.localtime(article.goes_live_at)
-            return f"Approved: goes live {when:%d %b %Y, %H:%M}"
+            return f"Approved, goes live at {moment(article.goes_live_at)}"
         copy = getattr(article, "working_copy", None)
-        return "—" if copy is None else copy.get_state_display()
+        return "" if copy is None else copy.get_state_display()
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -241,6 +240,8 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
         if not self.has_change_permission(request, page):
             raise PermissionDenied
         user = request.user
+        if "_discard" in request.POST and "confirm" not in request.POST:
+            return self.discard_confirmation(request, page)
         clinical = reviews_clinically(user)
         sent = request.POST if request.method == "POST" else None
         approve_form = ApproveForm(sent if "_approve" in request.POST else None, clinical=clinical)
@@ -281,7 +282,23 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
             "reader_feedback": self.reader_feedback(request, page),
             "approve_form": approve_form,
             "send_back_form": send_back_form,
-            "history": page_versions(page)[:20],
+            "history": signoff.as_it_reads_now(page_versions(page)[:20]),
+        }
+        return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
+
+    def discard_confirmation(self, request, page):
+        """Discarding asks first, as Django's delete does: the button's POST shows this
+        question, and only its answer (with `confirm`) discards."""
+        state = self.sign_off_context(request, page, on_sign_off_page=True)
+        if not state["has_changes"] and not (state["waiting"] and state["may_publish"]):
+            self.message_user(request, "There are no unpublished changes.", messages.ERROR)
+            return redirect("admin:articles_article_signoff", page.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Discard the unpublished changes: {page}",
+            "sign_off": state,
+            "confirm_discard": True,
         }
         return TemplateResponse(request, "admin/articles/article/sign_off.html", context)
 
@@ -362,15 +379,17 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
         page.refresh_from_db()
         waiting = Publication.objects.waiting().filter(article=page).first()
         if waiting is not None:
-            when = timezone.localtime(waiting.published_at)
             self.message_user(
                 request,
-                f"Approved: the changes go live at {when:%H:%M on %d %B %Y}. Until then "
+                f"Approved, goes live at {moment(waiting.published_at)}. Until then "
                 "readers see the live version.",
             )
         elif page.stage() == Stage.SCHEDULED:
-            when = timezone.localtime(page.publish_at)
-            self.message_user(request, f"Approved: it goes live at {when:%H:%M on %d %B %Y}.")
+            self.message_user(
+                request,
+                f"Approved, goes live at {moment(page.publish_at)}. Until then "
+                "readers cannot see it.",
+            )
         else:
             self.message_user(request, "Approved and published: readers see it now.")
         return True

@@ -7,10 +7,11 @@ import re
 
 from django.db import models
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
+
+from articles.times import day, moment
 
 # Marked changes say so to screen readers too: colour and strike-through are not heard.
 HIDDEN = '<span class="visually-hidden">{}</span>'
@@ -47,9 +48,9 @@ def in_words(field, value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
-        return f"{format_date(timezone.localtime(value), 'j F Y, H:i')} ({from_now(value)})"
+        return f"{moment(value)} ({from_now(value)})"
     if isinstance(value, datetime.date):
-        return format_date(value, "j F Y")
+        return day(value)
     return str(value)
 
 

@@ -1,8 +1,46 @@
 """The sign-off page's forms: approving exactly the version shown, and sending it back."""
 
+import datetime
+import zoneinfo
+
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
+
+ZONE = settings.TIME_ZONE
+
+
+def _zone_names():
+    """The site's zone's abbreviations, winter's and summer's: "GMT or BST"."""
+    zone = zoneinfo.ZoneInfo(ZONE)
+    year = timezone.now().year
+    names = [datetime.datetime(year, month, 1, tzinfo=zone).tzname() for month in (1, 7)]
+    return " or ".join(dict.fromkeys(names))
+
+
+ZONE_NAMES = _zone_names()
+
+
+class GoLiveWidget(AdminSplitDateTime):
+    """The admin's date and time boxes, each named with the format it takes (the admin's
+    own template labels them only "Date:" and "Time:", outside any label element)."""
+
+    DATE_LABEL = "Date (dd/mm/yyyy):"
+    TIME_LABEL = "Time (HH:MM, 24-hour):"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        date, time = self.widgets
+        date.format, time.format = "%d/%m/%Y", "%H:%M"
+        date.attrs.update({"aria-label": f"Go live at: {self.DATE_LABEL.rstrip(':')}"})
+        time.attrs.update({"aria-label": f"Go live at: {self.TIME_LABEL.rstrip(':')}"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["date_label"], context["time_label"] = self.DATE_LABEL, self.TIME_LABEL
+        return context
+
 
 NOTE_HELP = "Optional, shown on the page: a short public note such as “Added advice on statins”."
 
@@ -24,19 +62,25 @@ class ApproveForm(forms.Form):
         help_text=NOTE_HELP,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    # Said outright: a date box left half filled is sent empty, and must not mean "now".
+    # Said outright: empty date and time boxes must not mean "now" by accident.
     when = forms.ChoiceField(
         label="Readers get it",
         choices=[("now", "Now"), ("later", "At the date and time below")],
         initial="now",
         widget=forms.RadioSelect,
     )
-    go_live_at = forms.DateTimeField(
-        label="Go live at",
+    go_live_at = forms.SplitDateTimeField(
+        label=f"Go live at, {ZONE} time ({ZONE_NAMES})",
         required=False,
-        help_text=f"Date and time ({settings.TIME_ZONE} time). Until then readers keep "
-        "seeing the live version, if there is one.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        # One fixed format, said beside each box, whatever the browser's own language.
+        input_date_formats=["%d/%m/%Y"],
+        input_time_formats=["%H:%M", "%H:%M:%S"],
+        error_messages={
+            "invalid_date": "Enter the date as dd/mm/yyyy, such as 24/06/2027.",
+            "invalid_time": "Enter the time as HH:MM on the 24-hour clock, such as 18:30.",
+        },
+        help_text="Until then readers keep seeing the live version, if there is one.",
+        widget=GoLiveWidget,
     )
 
     def __init__(self, *args, clinical=False, **kwargs):

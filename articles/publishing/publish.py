@@ -60,6 +60,8 @@ def go_live(page, publication, snapshot=None, go_live_at=None, revision=None):
         if page.status != Article.Status.PUBLISHED:
             publish_at = go_live_at or timezone.now().replace(microsecond=0)
             dates = {"status": Article.Status.PUBLISHED, "publish_at": publish_at}
+            # Readers get a new page at its go-live time, not at the approval.
+            publication.published_at = max(publish_at, publication.approved_at)
         with transaction.atomic():
             copy_into(page, snapshot, **dates)
     now = timezone.now()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.models import Article, Publication, WorkingCopy
 from articles.publishing import changes, publish
 from articles.publishing.drafts import Snapshot, record_version
+from articles.times import moment
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +100,9 @@ class Unavailable(Exception):
 def _could_not_go_live(article, publication, problem):
     """Readers keep the live version; the changes go back to their editor with the reason."""
     log.warning("Scheduled change to article %s could not go live: %s", article.pk, problem)
-    when = timezone.localtime(publication.published_at)
     reason = (
-        f"The change approved to go live at {when:%H:%M on %d %B %Y} could not be applied "
-        f"({problem}). Readers still see the live version."
+        f"The change approved to go live at {moment(publication.published_at)} could not be "
+        f"applied ({problem}). Readers still see the live version."
     )
     WorkingCopy.objects.filter(article=article).update(
         state=WorkingCopy.State.SENT_BACK,

@@ -6,6 +6,9 @@ back, or approves it to go live now or at a set time; anyone may discard it. App
 ends in the one publish step (articles.publishing.publish.go_live).
 """
 
+import copy as copying
+
+from django.core.serializers.base import DeserializationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,10 +18,11 @@ from articles.accounts.roles import (
     may_publish,
     needs_clinical_approval,
 )
-from articles.models import Article, Publication, WorkingCopy
+from articles.models import Article, Publication, Stage, WorkingCopy
 from articles.publishing import changes
 from articles.publishing.drafts import Snapshot, record_version, reset_draft
 from articles.publishing.publish import go_live, lock
+from articles.times import moment
 
 
 class ChangedSinceReview(Exception):
@@ -141,8 +145,7 @@ def _schedule(page, draft, copy, publication, go_live_at):
     """Approve the draft of a live article to go live at `go_live_at`: the approved version
     is kept in the history, and readers keep the live version until that time comes
     (articles.publishing.schedule)."""
-    when = timezone.localtime(go_live_at)
-    comment = f"Approved to go live at {when:%H:%M on %d %B %Y}"
+    comment = f"Approved, goes live at {moment(go_live_at)}"
     publication.revision = record_version(page, publication.published_by, comment, source=draft)
     publication.published_at = go_live_at
     publication.went_live_at = None
@@ -178,3 +181,61 @@ def discard(page, user):
     if may_publish(user) and waiting.delete()[0]:
         changes.schedule_changed(page)
     reset_draft(page)
+
+
+def as_it_reads_now(versions, now=None):
+    """`versions` of a page's history, each revision as the history shows it at `now`: an
+    article approved to go live later was recorded as "Published" the moment it was
+    approved (articles.publishing.publish.go_live), so until its time comes it reads
+    "Approved, goes live at …", and after it "Published at …". The others are unchanged;
+    nothing is saved."""
+    now = now or timezone.now()
+    versions = list(versions)
+    published = set(
+        Publication.objects.gone_live()
+        .filter(revision__in=[version.revision_id for version in versions])
+        .values_list("revision_id", flat=True)
+    )
+    for version in versions:
+        revision = version.revision
+        if revision.pk not in published or not revision.comment.startswith("Published"):
+            continue
+        try:
+            goes_live = version.field_dict.get("publish_at")
+        except (DeserializationError, LookupError):  # a model or field gone since
+            continue
+        if goes_live is None or goes_live <= revision.date_created:
+            continue
+        note = revision.comment.removeprefix("Published")
+        said = "Approved, goes live at" if goes_live > now else "Published at"
+        version.revision = copying.copy(revision)
+        version.revision.comment = f"{said} {moment(goes_live)}{note}"
+    return versions
+
+
+def preview_banner(page, now=None):
+    """What the admin's preview of `page` (its changes, if there are any) says above it."""
+    stage = page.stage(now)
+    copy = working_copy(page)
+    if copy is not None and copy.state == WorkingCopy.State.SCHEDULED:
+        waiting = Publication.objects.waiting().filter(article=page).first()
+        if waiting is not None:
+            return (
+                f"Preview of changes approved to go live at {moment(waiting.published_at)}. "
+                "Readers still see the live version until then."
+            )
+    if stage == Stage.SCHEDULED:
+        when = moment(page.publish_at)
+        if copy is not None:
+            return (
+                "Preview of changes not yet approved. Readers get the approved version at "
+                f"{when}, without these changes."
+            )
+        return f"Preview. Approved, goes live at {when}: readers cannot see it until then."
+    if stage == Stage.LIVE:
+        if copy is not None:
+            return "Preview of changes not yet approved. Readers still see the live version."
+        return "Preview of the live version: this is what readers see."
+    if stage == Stage.TAKEN_DOWN:
+        return "Preview. Readers cannot see this article: it was taken down."
+    return "Preview. Readers cannot see this article yet."
