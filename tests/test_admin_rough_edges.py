@@ -359,3 +359,29 @@ def test_approve_is_the_primary_button_and_discard_the_quietest(
     assert buttons["_discard"] == "sign-off-discard"
     assert page.index('name="_approve"') < page.index('name="_send_back"')
     assert page.index('name="_send_back"') < page.index('name="_discard"')
+
+
+def test_a_save_says_what_became_of_it_and_not_that_it_was_changed(editor, seed_article):
+    saved = edit(editor, seed_article)
+    told = [str(message) for message in saved.wsgi_request._messages]
+
+    assert any(message.startswith("Saved as unpublished changes") for message in told)
+    assert not any("was changed successfully" in message for message in told)
+
+
+def test_a_draft_saved_is_still_told_it_was_saved(editor):
+    # Nothing else speaks of a draft's save: the admin's own message stays.
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    saved = edit(editor, draft)
+
+    told = [str(message) for message in saved.wsgi_request._messages]
+    assert any("was changed successfully" in message for message in told)
+
+
+def test_the_sign_off_form_has_the_admins_form_styles(editor, clinical_reviewer, seed_article):
+    edit(editor, seed_article, _submit="1")
+
+    page = clinical_reviewer.get(sign_off_url(seed_article)).content.decode()
+
+    assert "admin/css/forms.css" in page and "admin/css/widgets.css" in page
+    assert 'class="sign-off-form"' in page

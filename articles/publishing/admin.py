@@ -2,6 +2,8 @@
 sign-off page shows a reviewer the whole difference from the live version and approves
 exactly what it showed. Mixed into ArticleAdmin."""
 
+import contextlib
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -120,10 +122,31 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
         return super().log_change(request, obj.draft_of or obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):
-        return super().response_add(request, obj.draft_of, post_url_continue)
+        with self.own_message_only(request):
+            return super().response_add(request, obj.draft_of, post_url_continue)
 
     def response_change(self, request, obj):
-        return super().response_change(request, obj.draft_of or obj)
+        with self.own_message_only(request):
+            return super().response_change(request, obj.draft_of or obj)
+
+    @contextlib.contextmanager
+    def own_message_only(self, request):
+        """Leave out the admin's "was changed successfully" where after_save said what
+        became of the save: it would suggest readers have the change."""
+        request.leave_out_messages = getattr(request, "told_what_became_of_the_save", False)
+        try:
+            yield
+        finally:
+            request.leave_out_messages = False
+
+    def message_user(self, request, message, *args, **kwargs):
+        if not getattr(request, "leave_out_messages", False):
+            super().message_user(request, message, *args, **kwargs)
+
+    def tell(self, request, message, level=messages.INFO):
+        """Say what became of a save (in place of the admin's own success message)."""
+        self.message_user(request, message, level)
+        request.told_what_became_of_the_save = True
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -142,23 +165,22 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
                 sent.get("reviewer_role", ""),
             )  # fmt: skip
             if problem:
-                self.message_user(request, f"Saved, but not published: {problem}", messages.ERROR)
+                self.tell(request, f"Saved, but not published: {problem}", messages.ERROR)
             else:
-                self.message_user(request, "Published: readers now see this version.")
+                self.tell(request, "Published: readers now see this version.")
             return
         if "_submit" in request.POST:
             signoff.submit(page, user)
-            self.message_user(request, "Submitted for clinical review.")
+            self.tell(request, "Submitted for clinical review.")
             return
         if page.status == Article.Status.PUBLISHED:
             if may_publish(user):
                 next_step = "Publish them when they are ready."
             else:
                 next_step = "Submit them for clinical review when they are ready."
-            self.message_user(
+            self.tell(
                 request,
                 "Saved as unpublished changes: readers still see the live version. " + next_step,
-                messages.INFO,
             )
 
     def approve(self, request, page, reviewed, note, go_live_at, reviewer_role):

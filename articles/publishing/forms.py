@@ -100,7 +100,9 @@ class ApproveForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("when") == "now":
-            if cleaned.get("go_live_at"):
+            # Whatever is wrong with the boxes, the one thing to say is that they are filled.
+            typed = self.errors.pop("go_live_at", None) or cleaned.get("go_live_at")
+            if typed:
                 # A reviewer who typed a time meant it: never publish now in its place.
                 self.add_error(
                     "when",
