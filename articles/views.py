@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
 
 from articles import search
+from articles.accounts.addresses import client_ip, limit_key
 from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.helplines import help_lines
@@ -197,22 +198,28 @@ class DiaryView(PageMetaMixin, TemplateView):
 
 def search_results(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
+    # "Search instead for …": the reader's own words, as typed, uncorrected.
+    as_typed = request.GET.get("as_typed") == "1"
     results = search.search(query)
     if request.method == "GET":  # only readers' searches are counted
-        search_log.record(query, found=bool(results))
-    # Nothing, or only articles with some of the words: offer the nearest spelling.
-    suggestion = (
-        None
+        reader = limit_key(client_ip(request))
+        search_log.record(query, found=bool(results), reader=reader)
+    # Nothing, or only articles with some of the words: the nearest spelling that finds
+    # articles with every word, shown at once (no second tap at 3 a.m.).
+    corrected, corrected_results = (
+        (None, None)
         if not query.strip() or (results and results.every_word)
-        else suggest.suggestion(query)
+        else suggest.correction(query)
     )
+    showing_corrected = corrected is not None and not as_typed
     response = render(
         request,
         "articles/search_results.html",
         {
             "query": query,
-            "results": results,
-            "suggestion": suggestion,
+            "results": corrected_results if showing_corrected else results,
+            "corrected": corrected if showing_corrected else None,
+            "suggestion": corrected if not showing_corrected else None,
             "page_title": f"Search results for “{query}”" if query else "Search",
             "page_description": "Search the pages about calf cramps at night.",
         },

@@ -238,16 +238,31 @@ def test_editors_see_what_readers_searched_for_and_can_add_a_synonym(editor, cli
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [("cramsp at night", "cramp at night"), ("restles legs", "restless legs"),
-     ("claudicaton", "claudication")],
+     ("claudicaton", "claudication"), ("charlie horse", "charley horse")],
 )  # fmt: skip
-def test_a_misspelt_query_is_offered_the_nearest_that_finds_articles(
+def test_a_misspelt_query_shows_the_corrected_results_at_once(
     client, launch_content, typed, meant
 ):
     page = client.get(reverse("articles:search"), {"q": typed}).content.decode()
 
-    link = reverse("articles:search") + "?q=" + meant.replace(" ", "%20")
-    assert f'Did you mean <a href="{link}">{meant}</a>?' in page
-    assert search(meant) and search(meant).every_word
+    found = search(meant)
+    assert found and found.every_word
+    assert f"for “<strong>{meant}</strong>”" in page
+    assert found[0].article.get_absolute_url() in page
+    as_typed = reverse("articles:search") + "?q=" + typed.replace(" ", "%20") + "&amp;as_typed=1"
+    assert f'Search instead for <a href="{as_typed}">{typed}</a>' in page
+
+
+def test_searching_as_typed_shows_the_readers_words_and_offers_the_correction(
+    client, launch_content
+):
+    page = client.get(
+        reverse("articles:search"), {"q": "claudicaton", "as_typed": "1"}
+    ).content.decode()
+
+    assert "No results for “claudicaton”." in page
+    link = reverse("articles:search") + "?q=claudication"
+    assert f'Did you mean <a href="{link}">claudication</a>?' in page
 
 
 def test_a_query_that_finds_articles_is_not_second_guessed(client, launch_content):
@@ -273,3 +288,37 @@ def test_a_query_that_lower_case_lengthens_is_counted_within_bounds(client, db):
 
     assert response.status_code == 200
     assert all(len(count.query) <= 200 for count in SearchCount.objects.all())
+
+
+@pytest.mark.parametrize(
+    "query",
+    # Circled digits, a full-width at sign, full-width digits, Arabic-Indic digits, ½.
+    ["\u2460\u2461\u2462 call me", "john\uff20example com", "call \uff10\uff17\uff17 now",
+     "born \u0662\u0660\u0662\u0666", "\u00bd tablet"],
+)  # fmt: skip
+def test_a_query_with_any_kind_of_digit_or_at_sign_is_never_kept(client, db, query):
+    response = client.get(reverse("articles:search"), {"q": query})
+
+    assert response.status_code == 200
+    assert not SearchCount.objects.exists()
+
+
+def test_one_reader_counts_only_a_few_times_a_day(client, db):
+    from articles.search.log import COUNTED_PER_READER
+
+    for _ in range(COUNTED_PER_READER + 3):
+        client.get(reverse("articles:search"), {"q": "wombat"}, REMOTE_ADDR="192.0.2.7")
+    client.get(reverse("articles:search"), {"q": "wombat"}, REMOTE_ADDR="192.0.2.8")
+
+    assert SearchCount.objects.get(query="wombat").searches == COUNTED_PER_READER + 1
+
+
+def test_the_report_keeps_a_days_cap_of_different_queries(client, db, monkeypatch):
+    from articles.search import log
+
+    monkeypatch.setattr(log, "QUERIES_A_DAY", 3)
+    for n, query in enumerate(["first", "second", "third", "fourth", "first"]):
+        client.get(reverse("articles:search"), {"q": query}, REMOTE_ADDR=f"192.0.2.{n}")
+
+    counts = dict(SearchCount.objects.values_list("query", "searches"))
+    assert counts == {"first": 2, "second": 1, "third": 1}

@@ -9,15 +9,13 @@ everyone together, and the body's declared size is checked first.
 """
 
 import datetime
-import hashlib
-import hmac
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
+from articles import limits
 from articles.accounts.addresses import client_ip, limit_key
 from articles.models.feedback import TEXT_MAX_LENGTH, Feedback
 from articles.numbers import declared_length
@@ -101,23 +99,10 @@ def full_for_today():
 
 
 def over_the_limit(address):
-    """Counts this reader's sends in the shared cache, per minute and per day. The key
-    is a keyed hash of the address, so not even the cache holds it."""
-    keyed = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    digest = keyed.hexdigest()[:32]
-    now = timezone.now()
-    windows = [
-        (f"feedback:minute:{digest}:{now:%Y%m%d%H%M}", settings.FEEDBACK_PER_MINUTE, 60),
-        (f"feedback:day:{digest}:{now:%Y%m%d}", settings.FEEDBACK_PER_DAY, 24 * 3600),
-    ]
-    for key, limit, seconds in windows:
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls: this is the first of a new one
-            cache.set(key, 1, timeout=seconds)
-            count = 1
-        if count > limit:
+    """Counts this reader's sends in the shared cache, per minute and per day."""
+    windows = [(settings.FEEDBACK_PER_MINUTE, 60), (settings.FEEDBACK_PER_DAY, 24 * 3600)]
+    for limit, seconds in windows:
+        if limits.count("feedback", address, seconds) > limit:
             wait = "a minute" if seconds == 60 else "tomorrow"
             return Refusal(
                 429,

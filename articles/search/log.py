@@ -2,13 +2,14 @@
 
 import datetime
 import logging
-import re
+import unicodedata
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from articles import limits
 from articles.models import SearchCount
 from articles.search.query import query_words
 
@@ -18,8 +19,19 @@ PRUNED_KEY = "search:counts-pruned"
 QUERY_LENGTH = SearchCount._meta.get_field("query").max_length
 log = logging.getLogger(__name__)
 
-# Digits and @ may be a phone number, a date of birth or an email address.
-PRIVATE = re.compile(r"[\d@]")
+# Digits and @ may be a phone number, a date of birth or an email address, written in
+# any script's digits, circled or full-width: NFKC makes the full-width and small at signs
+# (U+FF20, U+FE6B) an @ and circled or full-width digits digits, and isnumeric takes in
+# the rest (fractions, Roman numerals, other scripts' digits).
+# One reader's searches count this many times a day at most, so that nobody can fill the
+# editors' report; and the report keeps this many different queries a day.
+COUNTED_PER_READER = 5
+QUERIES_A_DAY = 1_000
+
+
+def may_be_personal(query):
+    text = unicodedata.normalize("NFKC", query)
+    return "@" in text or any(c.isnumeric() for c in text)
 
 
 def normalised(query):
@@ -28,25 +40,32 @@ def normalised(query):
     return " ".join(word.lower() for word in query_words(query))[:QUERY_LENGTH]
 
 
-def record(query, found):
-    """Count one search for `query`; never one that may hold personal details. One
-    statement, whoever counts the same query at the same moment (an upsert, which SQLite
-    and PostgreSQL both write this way)."""
+def record(query, found, reader=None):
+    """Count one search for `query` by `reader` (what a per-reader limit counts for their
+    address; never stored); never one that may hold personal details, nor more than
+    COUNTED_PER_READER of one reader's a day, nor a new query once the day has
+    QUERIES_A_DAY. One statement for a query already counted today, whoever counts it
+    at the same moment (an upsert, which SQLite and PostgreSQL both write this way)."""
     words = normalised(query)
-    if not words or PRIVATE.search(query):
+    if not words or may_be_personal(query):
         return
-    table = connection.ops.quote_name(SearchCount._meta.db_table)
-    if cache.add(f"{PRUNED_KEY}:{timezone.localdate()}", True, timeout=24 * 3600):
+    if reader is not None and limits.count("searches", reader, 24 * 3600) > COUNTED_PER_READER:
+        return
+    today = timezone.localdate()
+    if cache.add(f"{PRUNED_KEY}:{today}", True, timeout=24 * 3600):
         forget_old()
+    counted = SearchCount.objects.filter(day=today)
     try:
+        if not counted.filter(query=words).exists() and counted.count() >= QUERIES_A_DAY:
+            return
+        table = connection.ops.quote_name(SearchCount._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (day, query, searches, found_nothing) "
                 "VALUES (%s, %s, 1, %s) ON CONFLICT (day, query) DO UPDATE SET searches = "
                 f"{table}.searches + 1, found_nothing = {table}.found_nothing + "
                 "excluded.found_nothing",
-                [connection.ops.adapt_datefield_value(timezone.localdate()), words,
-                 int(not found)],
+                [connection.ops.adapt_datefield_value(today), words, int(not found)],
             )  # fmt: skip
     except DatabaseError:  # a count lost is better than a reader's results
         log.warning("Could not count a search", exc_info=True)

@@ -39,8 +39,9 @@ def vocabulary():
     return words
 
 
-def suggestion(query):
-    """A nearby query spelt with the articles' words, or None if there is none."""
+def correction(query):
+    """A nearby query spelt with the articles' words that finds articles with every one of
+    its words, and what it finds; (None, None) if there is none."""
     words = [word.lower() for word in query_words(query)]
     known = vocabulary()
     lookup = set(known)
@@ -52,8 +53,7 @@ def suggestion(query):
         match = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=SIMILARITY)
         corrected.append(match[0] if match else word)
     if corrected == words:
-        return None
+        return None, None
     offered = " ".join(corrected)
-    # Only a query that finds articles with every one of its words.
     found = search(offered)
-    return offered if found and found.every_word else None
+    return (offered, found) if found and found.every_word else (None, None)
