@@ -23,7 +23,7 @@ from articles.models import Article
 from articles.numbers import whole_number
 from articles.publishing import schedule, signoff
 from articles.search import log as search_log
-from articles.search import suggest
+from articles.search import parts, suggest
 
 # "Checked" only as far as is true: by the editors against the sources each page lists.
 SITE_DESCRIPTION = (
@@ -212,12 +212,17 @@ def search_results(request):
         else suggest.correction(query)
     )
     showing_corrected = corrected is not None and not as_typed
+    shown = corrected_results if showing_corrected else results
+    # The parts of the first results that answer it, and a red flag's card, whole.
+    answers = parts.answer(shown)
     response = render(
         request,
         "articles/search_results.html",
         {
             "query": query,
-            "results": corrected_results if showing_corrected else results,
+            "results": shown,
+            "red_flag": answers.red_flag,
+            "red_flag_article": answers.found_in,
             "corrected": corrected if showing_corrected else None,
             "suggestion": corrected if not showing_corrected else None,
             "page_title": f"Search results for “{query}”" if query else "Search",

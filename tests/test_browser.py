@@ -26,6 +26,7 @@ def reader_pages(slug):
         "article": reverse("articles:article_detail", args=[slug]),
         "second article": reverse("articles:article_detail", args=["cramp-or-something-else"]),
         "search": reverse("articles:search") + "?q=cramp+calf",
+        "search for a warning sign": reverse("articles:search") + "?q=chest+pain",
         "404": "/no-such-page/",
         "diary": reverse("articles:diary"),
         "bedside card": reverse("articles:bedside_card", args=[slug]),

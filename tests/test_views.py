@@ -120,7 +120,7 @@ def test_article_page_structure(client, seed_article):
     assert '<main id="main-content"' in body
     steps = len(seed_article.relief_steps())
     assert (
-        len(re.findall(rf'<ol class="steps">\s*(<li>.*?</li>\s*){{{steps}}}</ol>', body, re.S))
+        len(re.findall(rf'<ol class="steps">\s*(<li[ >].*?</li>\s*){{{steps}}}</ol>', body, re.S))
         == 1
     )
     assert body.count('<ol class="tips">') == 1 and body.count("<ol") >= 3

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinLengthValidator, MinVal
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles.markdown import (
@@ -524,6 +525,11 @@ class ArticlePart(TimeStampedModel):
         """The name of the article's list of these parts, such as "sections"."""
         return cls._meta.get_field("article").remote_field.related_name
 
+    @property
+    def anchor(self):
+        """The id of this part on the article's page, for links straight to it."""
+        return f"{self._meta.model_name}-{self.pk}"
+
 
 class Section(HasMarkdownBody, CitesSources, ArticlePart):
     """A block of the article's text, optionally followed by one of its lists. Its text
@@ -586,6 +592,12 @@ class Section(HasMarkdownBody, CitesSources, ArticlePart):
 
     def __str__(self):
         return self.heading or f"Section {self.position} (continues the one before)"
+
+    @property
+    def anchor(self):
+        # The heading's id on the page (article_detail.html); a section without one is
+        # found at its text.
+        return slugify(self.heading) if self.heading else f"section-{self.pk}"
 
     def appendix_template(self):
         """The template that draws the chosen list: one per choice, named after it. The
@@ -786,6 +798,10 @@ class Callout(HasMarkdownBody, CitesSources, ArticlePart):
 
     def __str__(self):
         return f"{self.get_level_display()}: {self.heading}"
+
+    @property
+    def anchor(self):
+        return f"care-card-{self.pk}"
 
     @property
     def hidden_prefix(self):

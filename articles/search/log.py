@@ -6,7 +6,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from articles import limits
@@ -44,8 +44,8 @@ def record(query, found, reader=None):
     """Count one search for `query` by `reader` (what a per-reader limit counts for their
     address; never stored); never one that may hold personal details, nor more than
     COUNTED_PER_READER of one reader's a day, nor a new query once the day has
-    QUERIES_A_DAY. One statement for a query already counted today, whoever counts it
-    at the same moment (an upsert, which SQLite and PostgreSQL both write this way)."""
+    QUERIES_A_DAY. A new query is written as an upsert (SQLite and PostgreSQL both write
+    it this way), so two readers counting it at the same moment both count."""
     words = normalised(query)
     if not words or may_be_personal(query):
         return
@@ -56,7 +56,12 @@ def record(query, found, reader=None):
         forget_old()
     counted = SearchCount.objects.filter(day=today)
     try:
-        if not counted.filter(query=words).exists() and counted.count() >= QUERIES_A_DAY:
+        # A query already counted today: one statement. A new one: only under the cap.
+        if counted.filter(query=words).update(
+            searches=F("searches") + 1, found_nothing=F("found_nothing") + int(not found)
+        ):
+            return
+        if counted.count() >= QUERIES_A_DAY:
             return
         table = connection.ops.quote_name(SearchCount._meta.db_table)
         with connection.cursor() as cursor:

@@ -58,9 +58,11 @@ def query_words(query):
 
 class Results(list):
     """The articles found, best first; every_word: whether each has all the query's words
-    (if none has, those with any of them are given)."""
+    (if none has, those with any of them are given); groups: what was looked for
+    (query_terms)."""
 
     every_word = True
+    groups = ()
 
 
 def query_terms(query):
@@ -103,6 +105,7 @@ def search(query):
         # Failing that, the articles with any of the words.
         found = Results(run(groups, every=False))
         found.every_word = False
+    found.groups = groups
     return found
 
 

@@ -1,0 +1,172 @@
+"""Which parts of a found article answer the search: its sections, care cards, techniques,
+tips and causes whose words match, best first, each with a passage of its own words, for a
+link straight to it. A search for the signs on an urgent or emergency care card (a red
+flag: "swollen calf", "chest pain") gets that card, whole, above the results.
+
+The parts are matched in Python with the Snowball English stemmer, the algorithm of
+PostgreSQL's "english" configuration, close to SQLite's Porter: the index has found the
+articles; this only picks, within each, the parts to lead to.
+"""
+
+import re
+from dataclasses import dataclass
+
+import snowballstemmer
+from django.db.models import prefetch_related_objects
+
+from articles.markdown import markdown_to_text
+from articles.models import PART_MODELS, Advice, Article, Callout, Cause, Section
+from articles.search.query import PASSAGE_WORDS, START, STOP, marked_passage
+
+STEMMER = snowballstemmer.stemmer("english")
+# Results whose parts are looked at, and the parts shown under each.
+ARTICLES_ANSWERED = 5
+PARTS_SHOWN = 3
+# A match in what names the part (a heading, a card's title, a cause's name) counts more.
+HEADING_WEIGHT = 3
+# The passage starts this many words before the first match.
+LEAD_IN = 6
+RED_FLAG_LEVELS = (Callout.Level.EMERGENCY, Callout.Level.URGENT)
+# Words of every page of this site (as stems): a search made only of them ("leg cramps")
+# names no red flag, however many of the card's lines say them.
+TOPIC_STEMS = frozenset({"cramp", "leg", "calf", "calv", "night", "muscl", "pain", "foot", "feet"})
+# With equal scores: a card, then advice, then text, then causes.
+KIND_ORDER = (Callout, Advice, Section, Cause)
+WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Answer:
+    """A part of a found article that matches the search."""
+
+    part: object
+    passage: str  # HTML, escaped, with the matched words marked
+    score: int
+    every_word: bool
+
+    @property
+    def anchor(self):
+        return self.part.anchor
+
+    @property
+    def name(self):
+        part = self.part
+        if isinstance(part, Callout):
+            return part.title or part.heading
+        if isinstance(part, Section):
+            return part.heading or "Section"
+        if isinstance(part, Cause):
+            return part.name
+        if isinstance(part, Advice):
+            return part.short_name()
+        return str(part)
+
+
+@dataclass
+class Answers:
+    """What search gives beyond the articles: the red-flag card, if the search is one."""
+
+    red_flag: Callout | None = None
+    found_in: Article | None = None
+
+
+def stems(words):
+    return [STEMMER.stemWord(word.lower()) for word in words]
+
+
+def answer(results):
+    """Attach to each of the first results (search.Results) its best parts
+    (result.parts) and return the red-flag card, if the search names the signs of one."""
+    wanted = [[tuple(stems(phrase)) for phrase in group] for group in results.groups]
+    answered = results[:ARTICLES_ANSWERED]
+    prefetch_related_objects([r.article for r in answered], *Article.part_accessors())
+    answers = Answers()
+    # A group is a topic word if any of its phrases is (its synonyms mean the same).
+    names_a_sign = any(
+        not any(TOPIC_STEMS.issuperset(phrase) for phrase in group) for group in wanted
+    )
+    for result in answered:
+        found = sorted(best_parts(result.article, wanted), key=_rank)
+        result.parts = found[:PARTS_SHOWN]
+        flags = [
+            a for a in found if names_a_sign and _is_red_flag(a.part) and _on_one_line(a, wanted)
+        ]
+        if flags and answers.red_flag is None:
+            # The most urgent card the search names, the emergency one before the urgent.
+            flags.sort(key=lambda a: RED_FLAG_LEVELS.index(a.part.level))
+            answers.red_flag, answers.found_in = flags[0].part, result.article
+    return answers
+
+
+def _rank(answer):
+    kind = next(i for i, kind in enumerate(KIND_ORDER) if isinstance(answer.part, kind))
+    return (-answer.score, kind)
+
+
+def _is_red_flag(part):
+    return isinstance(part, Callout) and part.level in RED_FLAG_LEVELS
+
+
+def _on_one_line(answer, wanted):
+    """Whether one sign of the card (a line of its text) has every word searched for."""
+    for line in markdown_to_text(answer.part.body).splitlines():
+        line_stems = stems(WORD.findall(line))
+        if all(any(_contains(line_stems, phrase) for phrase in group) for group in wanted):
+            return True
+    return False
+
+
+def best_parts(article, wanted):
+    """Every part of `article` that matches a group of `wanted`, scored, in page order."""
+    for model in PART_MODELS:
+        for part in getattr(article, model.accessor()).all():
+            naming = [markdown_to_text(getattr(part, name)) for name in model.heading_fields]
+            if isinstance(part, Advice):  # its bold first words name it
+                naming.append(part.short_name())
+            texts = [
+                markdown_to_text(getattr(part, name))
+                for name in model.searchable_fields
+                if name not in model.heading_fields
+            ]
+            heading, body = " ".join(filter(None, naming)), " ".join(filter(None, texts))
+            heading_stems, body_stems = stems(WORD.findall(heading)), stems(WORD.findall(body))
+            score, matched = 0, 0
+            for group in wanted:
+                if any(_contains(heading_stems, phrase) for phrase in group):
+                    score, matched = score + HEADING_WEIGHT, matched + 1
+                elif any(_contains(body_stems, phrase) for phrase in group):
+                    score, matched = score + 1, matched + 1
+            if score:
+                # Every word matched counts before how they matched.
+                score += matched * HEADING_WEIGHT * len(wanted)
+                words = {stem for group in wanted for phrase in group for stem in phrase}
+                text = body if words & set(body_stems) else heading
+                yield Answer(part, passage(text, words), score, matched == len(wanted))
+
+
+def _contains(sequence, phrase):
+    """Whether the stems `phrase` stand one after another in `sequence`."""
+    size = len(phrase)
+    return any(tuple(sequence[at : at + size]) == phrase for at in range(len(sequence) - size + 1))
+
+
+def passage(text, wanted_stems):
+    """About PASSAGE_WORDS words of `text` from just before its first matched word, the
+    matched words marked."""
+    tokens = text.split()
+    cores = [WORD.search(token) for token in tokens]
+    hits = {
+        index
+        for index, core in enumerate(cores)
+        if core and STEMMER.stemWord(core.group().lower()) in wanted_stems
+    }
+    start = max(0, min(hits) - LEAD_IN) if hits else 0
+    shown = []
+    for index in range(start, min(len(tokens), start + PASSAGE_WORDS)):
+        token, core = tokens[index], cores[index]
+        if index in hits:
+            token = f"{token[: core.start()]}{START}{core.group()}{STOP}{token[core.end() :]}"
+        shown.append(token)
+    before = "… " if start else ""
+    after = " …" if start + PASSAGE_WORDS < len(tokens) else ""
+    return marked_passage(before + " ".join(shown) + after)
