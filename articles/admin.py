@@ -231,6 +231,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         ("Content", {"fields": ["title", "summary", "lead", "condition_name", "symptoms"]}),
         ("“During a cramp” box", {"fields": ["quick_help_warning"]}),
         ("Home page", {"fields": ["position", "is_home_help"]}),
+        ("Search", {"fields": ["search_phrases"]}),
         (
             "Publishing",
             {

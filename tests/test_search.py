@@ -48,6 +48,28 @@ def test_title_matches_rank_first():
     assert titles("cramps")[0] == "Cramps explained"
 
 
+def test_an_editors_search_phrase_ranks_its_page_above_one_that_repeats_the_words(db):
+    repeats = "Nocturnal leg cramps differ from restless legs. " * 6
+    indexed(ArticleFactory(title="Comparing leg problems", lead=repeats))
+    indexed(
+        ArticleFactory(
+            title="Calf cramps at night",
+            lead="What to do when a calf cramps at night.",
+            search_phrases="nocturnal leg cramps\ncharley horse",
+        )
+    )
+
+    assert titles("nocturnal leg cramps")[0] == "Calf cramps at night"
+    assert titles("charley horse")[0] == "Calf cramps at night"
+
+
+def test_search_phrases_are_not_shown_to_readers(client, db):
+    article = indexed(ArticleFactory(search_phrases="wombat gallop"))
+
+    assert "wombat" not in client.get(article.get_absolute_url()).content.decode()
+    assert titles("wombat gallop") == [article.title]
+
+
 def test_the_matching_passage_is_shown_with_the_words_marked(seed_article):
     [result] = search("idiopathic")
 

@@ -367,7 +367,7 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         fields = [
             "title", "summary", "lead", "condition_name", "symptoms", "status", "publish_at",
             "unpublish_at", "slug", "review_due_on", "related_articles", "quick_help_warning",
-            "is_home_help", "position",
+            "is_home_help", "position", "search_phrases",
         ]  # fmt: skip
         error_messages = {
             "slug": {

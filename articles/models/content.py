@@ -218,6 +218,17 @@ class Article(TimeStampedModel):
             "the care cards: those are reasons to get help."
         ),
     )
+    search_phrases = models.TextField(
+        "what readers search for",
+        max_length=1000,
+        blank=True,
+        help_text=(
+            "Optional: words readers use for what this page answers, one phrase per line, "
+            "such as “nocturnal leg cramps” or “charley horse”. Search weighs them like "
+            "headings, so this page comes before pages that only mention them. Readers do "
+            "not see them."
+        ),
+    )
     quick_help_warning = models.CharField(
         "warning in the “During a cramp” box",
         max_length=200,
@@ -286,7 +297,7 @@ class Article(TimeStampedModel):
     EDITED_FIELDS = (
         "title", "slug", "summary", "lead", "status", "publish_at", "unpublish_at",
         "review_due_on", "condition_name", "symptoms", "quick_help_warning", "is_home_help",
-        "position",
+        "position", "search_phrases",
     )  # fmt: skip
     # How many "What changed" notes the page shows.
     CHANGE_NOTES_SHOWN = 3
@@ -363,7 +374,8 @@ class Article(TimeStampedModel):
         """Every word a reader can see on the page below its title and summary, as plain
         text: (the headings, the rest), each block on its own line, so that search weighs
         headings above the text and a passage never runs one into the next."""
-        headings, text = [], [self.lead]
+        # The editors' phrases for what the page answers count as headings ("best bets").
+        headings, text = [self.search_phrases], [self.lead]
         for model in PART_MODELS:
             for part in getattr(self, model.accessor()).all():
                 for name in model.searchable_fields:

@@ -11,14 +11,12 @@ articles; this only picks, within each, the parts to lead to.
 import re
 from dataclasses import dataclass
 
-import snowballstemmer
 from django.db.models import prefetch_related_objects
 
 from articles.markdown import markdown_to_text
 from articles.models import PART_MODELS, Advice, Article, Callout, Cause, Section
-from articles.search.query import PASSAGE_WORDS, START, STOP, marked_passage
+from articles.search.query import PASSAGE_WORDS, START, STEMMER, STOP, marked_passage, stems
 
-STEMMER = snowballstemmer.stemmer("english")
 # Results whose parts are looked at, and the parts shown under each.
 ARTICLES_ANSWERED = 5
 PARTS_SHOWN = 3
@@ -68,10 +66,6 @@ class Answers:
 
     red_flag: Callout | None = None
     found_in: Article | None = None
-
-
-def stems(words):
-    return [STEMMER.stemWord(word.lower()) for word in words]
 
 
 def answer(results):

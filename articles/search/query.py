@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import snowballstemmer
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -31,6 +32,7 @@ MAX_RESULTS = 50
 START, STOP = "\x02", "\x03"
 PASSAGE_WORDS = 30
 STOP_WORDS = frozenset((Path(__file__).parent / "english.stop").read_text().split())
+STEMMER = snowballstemmer.stemmer("english")
 
 
 @dataclass
@@ -105,8 +107,28 @@ def search(query):
         # Failing that, the articles with any of the words.
         found = Results(run(groups, every=False))
         found.every_word = False
+    # Best bets: a page whose editors named the search among its phrases comes first,
+    # whatever another page's length or repetitions.
+    asked = stems(query_words(query))
+    found.sort(key=lambda result: not is_best_bet(result.article, asked))
     found.groups = groups
     return found
+
+
+def stems(words):
+    """The words' Snowball English stems: PostgreSQL's "english" stemming."""
+    return [STEMMER.stemWord(word.lower()) for word in words]
+
+
+def is_best_bet(article, asked):
+    """Whether one of the article's search phrases stands, word for word, in the search
+    (`asked`, as stems)."""
+    for line in (article.search_phrases or "").splitlines():
+        phrase = stems(words_of(line))
+        size = len(phrase)
+        if size and any(asked[at : at + size] == phrase for at in range(len(asked) - size + 1)):
+            return True
+    return False
 
 
 def _postgresql_search(groups, every):
