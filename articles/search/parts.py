@@ -15,13 +15,15 @@ from django.db.models import prefetch_related_objects
 
 from articles.markdown import markdown_to_text
 from articles.models import PART_MODELS, Advice, Article, Callout, Cause, Section
-from articles.search.query import PASSAGE_WORDS, START, STEMMER, STOP, marked_passage, stems
+from articles.search.query import PASSAGE_WORDS, START, STOP, marked_passage, stem, stems
 
 # Results whose parts are looked at, and the parts shown under each.
 ARTICLES_ANSWERED = 5
 PARTS_SHOWN = 3
 # A match in what names the part (a heading, a card's title, a cause's name) counts more.
 HEADING_WEIGHT = 3
+# How many of a stem's first letters a part's text must hold to be looked at closely.
+PREFIX = 3
 # The passage starts this many words before the first match.
 LEAD_IN = 6
 RED_FLAG_LEVELS = (Callout.Level.EMERGENCY, Callout.Level.URGENT)
@@ -112,8 +114,14 @@ def _on_one_line(answer, wanted):
 
 def best_parts(article, wanted):
     """Every part of `article` that matches a group of `wanted`, scored, in page order."""
+    # A stem's first letters stand in every word it comes from: parts without any are
+    # passed over before their words are stemmed, most of an article's parts.
+    clues = {s[:PREFIX] for group in wanted for phrase in group for s in phrase}
     for model in PART_MODELS:
         for part in getattr(article, model.accessor()).all():
+            raw = " ".join(getattr(part, name) or "" for name in model.searchable_fields)
+            if not any(clue in raw.lower() for clue in clues):
+                continue
             naming = [markdown_to_text(getattr(part, name)) for name in model.heading_fields]
             if isinstance(part, Advice):  # its bold first words name it
                 naming.append(part.short_name())
@@ -150,9 +158,7 @@ def passage(text, wanted_stems):
     tokens = text.split()
     cores = [WORD.search(token) for token in tokens]
     hits = {
-        index
-        for index, core in enumerate(cores)
-        if core and STEMMER.stemWord(core.group().lower()) in wanted_stems
+        index for index, core in enumerate(cores) if core and stem(core.group()) in wanted_stems
     }
     start = max(0, min(hits) - LEAD_IN) if hits else 0
     shown = []

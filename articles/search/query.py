@@ -115,9 +115,15 @@ def search(query):
     return found
 
 
+@functools.lru_cache(maxsize=100_000)
+def stem(word):
+    """A word's Snowball English stem (PostgreSQL's "english" stemming); remembered, as
+    the same words come back on every search and stemming is pure Python."""
+    return STEMMER.stemWord(word.lower())
+
+
 def stems(words):
-    """The words' Snowball English stems: PostgreSQL's "english" stemming."""
-    return [STEMMER.stemWord(word.lower()) for word in words]
+    return [stem(word) for word in words]
 
 
 def is_best_bet(article, asked):
