@@ -48,9 +48,8 @@ from articles.publishing.admin import (
     may_save_and_publish,
     reviews_clinically,
 )
-from articles.querysets import review_due_date
+from articles.querysets import REVIEW_NOTICE_DAYS, review_due_date
 from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
-from articles.times import moment
 from articles.views import ArticlePreviewView
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": MarkdownEditor}}
@@ -202,7 +201,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return queryset.review_due_by(today - datetime.timedelta(days=1))
         if self.value() == "due":
-            return queryset.review_due_by(today + datetime.timedelta(days=91))
+            return queryset.review_due_by(today + datetime.timedelta(days=REVIEW_NOTICE_DAYS))
         if self.value() == "never":
             return queryset.filter(reviews__isnull=True)
         return queryset
@@ -308,10 +307,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
 
     @admin.display(description="state", ordering="publish_at")
     def state(self, article):
-        if article.stage() == Stage.SCHEDULED:
-            stage = f"Scheduled for {moment(article.publish_at)}"
-        else:
-            stage = article.publication_state()
+        stage = article.publication_state()
         changes = self.unpublished_changes(article)
         if not changes:
             return stage
@@ -370,9 +366,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         changed = signoff.has_changes(page)
         shown = signoff.draft_of(page) if changed else page
         banner = {
-            "preview_state": page.publication_state()
-            + (" (unpublished changes)" if changed else ""),
-            "preview_is_live": page.is_live() and not changed,
+            "preview_banner": signoff.preview_banner(page),
             "preview_warnings": page_problems(shown.pk),
         }
         response = ArticlePreviewView.as_view(extra_context=banner)(request, pk=shown.pk)

@@ -11,6 +11,8 @@ from django.utils import timezone
 MAX_POSITION = 9999
 # Health publishers (the NHS among them) review each page at least every three years.
 REVIEW_INTERVAL_YEARS = 3
+# Reviews falling due this soon are shown with the overdue ones ("due in the next 3 months").
+REVIEW_NOTICE_DAYS = 91
 
 
 def add_years(day, years):

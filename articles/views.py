@@ -21,7 +21,7 @@ from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.helplines import help_lines
 from articles.models import Article
 from articles.numbers import whole_number
-from articles.publishing import schedule, signoff
+from articles.publishing import schedule
 from articles.search import log as search_log
 from articles.search import parts, suggest
 
@@ -164,10 +164,6 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_queryset(self):
         return Article.rows.with_parts()
-
-    def get_context_data(self, **kwargs):
-        page = self.object.draft_of or self.object
-        return super().get_context_data(**kwargs, preview_banner=signoff.preview_banner(page))
 
 
 class BedsideCardView(PageMetaMixin, ArticleDetailView):

@@ -105,7 +105,7 @@ def test_the_article_list_fits_a_1280px_window(article_list):
 def test_the_article_list_gives_titles_room(article_list):
     title = article_list.locator("#result_list tbody th a", has_text=LONG_TITLE)
 
-    # Its lines, as the browser broke them: readable in three at most, where it once took six.
+    # Its lines, as the browser broke them: readable in three at most.
     assert title.evaluate("link => link.getClientRects().length") <= 3
 
 

@@ -12,14 +12,11 @@ from django.utils import timezone
 
 from articles.accounts.roles import is_clinician, may_publish
 from articles.models import Article, Feedback, Publication, Stage, WorkingCopy
-from articles.querysets import review_due_date
+from articles.querysets import REVIEW_NOTICE_DAYS, review_due_date
 from articles.search import log
 
 # Rows each list shows; the rest is a click away in the admin's own lists.
 SHOWN = 8
-# Reviews falling due this soon are listed with the overdue ones (the article list's
-# "Due in the next 3 months" filter).
-REVIEW_NOTICE_DAYS = 91
 SEARCH_DAYS = 7
 
 

@@ -8,8 +8,8 @@ ends in the one publish step (articles.publishing.publish.go_live).
 
 import copy as copying
 
-from django.core.serializers.base import DeserializationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.accounts.roles import (
@@ -184,32 +184,28 @@ def discard(page, user):
 
 
 def as_it_reads_now(versions, now=None):
-    """`versions` of a page's history, each revision as the history shows it at `now`: an
-    article approved to go live later was recorded as "Published" the moment it was
-    approved (articles.publishing.publish.go_live), so until its time comes it reads
-    "Approved, goes live at …", and after it "Published at …". The others are unchanged;
-    nothing is saved."""
+    """`versions` of a page's history, each revision as the history shows it at `now`: a
+    new article approved to go live later is recorded as "Published" when approved (the
+    one publish step, go_live, writes its page then; nothing runs at its time), so until
+    its publication's time comes it reads "Approved, goes live at …", and after it
+    "Published at …". The others are unchanged; nothing is saved."""
     now = now or timezone.now()
     versions = list(versions)
-    published = set(
+    goes_live = dict(
         Publication.objects.gone_live()
-        .filter(revision__in=[version.revision_id for version in versions])
-        .values_list("revision_id", flat=True)
+        .filter(
+            revision__in=[version.revision_id for version in versions],
+            published_at__gt=F("approved_at"),
+        )
+        .values_list("revision_id", "published_at")
     )
     for version in versions:
-        revision = version.revision
-        if revision.pk not in published or not revision.comment.startswith("Published"):
+        when, comment = goes_live.get(version.revision_id), version.revision.comment
+        if when is None or not comment.startswith("Published"):
             continue
-        try:
-            goes_live = version.field_dict.get("publish_at")
-        except (DeserializationError, LookupError):  # a model or field gone since
-            continue
-        if goes_live is None or goes_live <= revision.date_created:
-            continue
-        note = revision.comment.removeprefix("Published")
-        said = "Approved, goes live at" if goes_live > now else "Published at"
-        version.revision = copying.copy(revision)
-        version.revision.comment = f"{said} {moment(goes_live)}{note}"
+        said = "Approved, goes live at" if when > now else "Published at"
+        version.revision = copying.copy(version.revision)
+        version.revision.comment = f"{said} {moment(when)}{comment.removeprefix('Published')}"
     return versions
 
 

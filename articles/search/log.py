@@ -19,10 +19,6 @@ PRUNED_KEY = "search:counts-pruned"
 QUERY_LENGTH = SearchCount._meta.get_field("query").max_length
 log = logging.getLogger(__name__)
 
-# Digits and @ may be a phone number, a date of birth or an email address, written in
-# any script's digits, circled or full-width: NFKC makes the full-width and small at signs
-# (U+FF20, U+FE6B) an @ and circled or full-width digits digits, and isnumeric takes in
-# the rest (fractions, Roman numerals, other scripts' digits).
 # One reader's searches count this many times a day at most, so that nobody can fill the
 # editors' report; and the report keeps this many different queries a day.
 COUNTED_PER_READER = 5
@@ -30,6 +26,10 @@ QUERIES_A_DAY = 1_000
 
 
 def may_be_personal(query):
+    """Whether `query` has a digit or an @: a phone number, a date of birth or an email
+    address may be written in any script's digits, circled or full-width. NFKC makes the
+    full-width and small at signs an @ and circled or full-width digits digits; isnumeric
+    takes in the rest (fractions, Roman numerals, other scripts' digits)."""
     text = unicodedata.normalize("NFKC", query)
     return "@" in text or any(c.isnumeric() for c in text)
 

@@ -15,7 +15,15 @@ from django.db.models import prefetch_related_objects
 
 from articles.markdown import markdown_to_text
 from articles.models import PART_MODELS, Advice, Article, Callout, Cause, Section
-from articles.search.query import PASSAGE_WORDS, START, STOP, marked_passage, stem, stems
+from articles.search.query import (
+    PASSAGE_WORDS,
+    START,
+    STOP,
+    contains,
+    marked_passage,
+    stem,
+    stems,
+)
 
 # Results whose parts are looked at, and the parts shown under each.
 ARTICLES_ANSWERED = 5
@@ -42,7 +50,6 @@ class Answer:
     part: object
     passage: str  # HTML, escaped, with the matched words marked
     score: int
-    every_word: bool
 
     @property
     def anchor(self):
@@ -107,7 +114,7 @@ def _on_one_line(answer, wanted):
     """Whether one sign of the card (a line of its text) has every word searched for."""
     for line in markdown_to_text(answer.part.body).splitlines():
         line_stems = stems(WORD.findall(line))
-        if all(any(_contains(line_stems, phrase) for phrase in group) for group in wanted):
+        if all(any(contains(line_stems, phrase) for phrase in group) for group in wanted):
             return True
     return False
 
@@ -116,7 +123,8 @@ def best_parts(article, wanted):
     """Every part of `article` that matches a group of `wanted`, scored, in page order."""
     # A stem's first letters stand in every word it comes from: parts without any are
     # passed over before their words are stemmed, most of an article's parts.
-    clues = {s[:PREFIX] for group in wanted for phrase in group for s in phrase}
+    words = {word for group in wanted for phrase in group for word in phrase}
+    clues = {word[:PREFIX] for word in words}
     for model in PART_MODELS:
         for part in getattr(article, model.accessor()).all():
             raw = " ".join(getattr(part, name) or "" for name in model.searchable_fields)
@@ -134,22 +142,15 @@ def best_parts(article, wanted):
             heading_stems, body_stems = stems(WORD.findall(heading)), stems(WORD.findall(body))
             score, matched = 0, 0
             for group in wanted:
-                if any(_contains(heading_stems, phrase) for phrase in group):
+                if any(contains(heading_stems, phrase) for phrase in group):
                     score, matched = score + HEADING_WEIGHT, matched + 1
-                elif any(_contains(body_stems, phrase) for phrase in group):
+                elif any(contains(body_stems, phrase) for phrase in group):
                     score, matched = score + 1, matched + 1
             if score:
                 # Every word matched counts before how they matched.
                 score += matched * HEADING_WEIGHT * len(wanted)
-                words = {stem for group in wanted for phrase in group for stem in phrase}
                 text = body if words & set(body_stems) else heading
-                yield Answer(part, passage(text, words), score, matched == len(wanted))
-
-
-def _contains(sequence, phrase):
-    """Whether the stems `phrase` stand one after another in `sequence`."""
-    size = len(phrase)
-    return any(tuple(sequence[at : at + size]) == phrase for at in range(len(sequence) - size + 1))
+                yield Answer(part, passage(text, words), score)
 
 
 def passage(text, wanted_stems):

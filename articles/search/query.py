@@ -129,12 +129,18 @@ def stems(words):
 def is_best_bet(article, asked):
     """Whether one of the article's search phrases stands, word for word, in the search
     (`asked`, as stems)."""
-    for line in (article.search_phrases or "").splitlines():
-        phrase = stems(words_of(line))
-        size = len(phrase)
-        if size and any(asked[at : at + size] == phrase for at in range(len(asked) - size + 1)):
-            return True
-    return False
+    return any(
+        contains(asked, tuple(stems(words_of(line))))
+        for line in (article.search_phrases or "").splitlines()
+    )
+
+
+def contains(sequence, phrase):
+    """Whether the words of `phrase` (a tuple) stand one after another in `sequence`."""
+    size = len(phrase)
+    return bool(size) and any(
+        tuple(sequence[at : at + size]) == phrase for at in range(len(sequence) - size + 1)
+    )
 
 
 def _postgresql_search(groups, every):

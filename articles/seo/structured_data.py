@@ -105,7 +105,7 @@ def medical_condition(article):
 
 def _therapies(advice):
     # Only advice with support: "no good evidence" and "not advised" are not treatments.
-    supported, _unsupported = by_evidence(advice)
+    supported = by_evidence(advice)[0]
     return [{"@type": "MedicalTherapy", "name": item.short_name()} for item in supported]
 
 
@@ -114,7 +114,7 @@ def care_card(callout, page):
     urgency, its heading and every sign on it, never a sign without its action."""
     return {
         "@type": "HealthTopicContent",
-        "@id": f"{page}#care-card-{callout.pk}",
+        "@id": f"{page}#{callout.anchor}",
         "hasHealthAspect": "https://schema.org/SeeDoctorHealthAspect",
         "name": callout.hidden_prefix + callout.heading,
         "text": [as_text(item) for item in list_items(callout.body)],
