@@ -27,12 +27,12 @@ from articles.models.content import (
 )
 from articles.models.feedback import Feedback
 from articles.models.publication import Publication, RenderedPage, WorkingCopy
-from articles.models.search import SearchCount, Synonym
+from articles.models.search import SearchCount, SearchWord, Synonym
 
 __all__ = [
     "CITING_MODELS", "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Advice",
     "Article", "ArticlePart", "Callout", "Cause", "CitesSources", "Evidence", "Feedback",
     "PreventionTip", "Publication", "ReliefTechnique", "RenderedPage", "Review", "SearchCount",
-    "Section", "SlugRedirect", "Source", "Stage", "Synonym", "TimeStampedModel", "WorkingCopy",
-    "by_evidence", "validate_markdown",
+    "SearchWord", "Section", "SlugRedirect", "Source", "Stage", "Synonym", "TimeStampedModel",
+    "WorkingCopy", "by_evidence", "validate_markdown",
 ]  # fmt: skip

@@ -8,6 +8,8 @@ from django.db import models
 # A phrase is at most this many words; a list at most this many phrases.
 MAX_PHRASE_WORDS = 5
 MAX_ALTERNATIVES = 10
+# Longer "words" are codes or addresses, never something a reader misspells.
+MAX_WORD_LENGTH = 30
 
 
 def phrase_words(text):
@@ -59,6 +61,18 @@ class Synonym(models.Model):
             raise ValidationError(
                 {"words": f"Keep each phrase to {MAX_PHRASE_WORDS} words or fewer."}
             )
+
+
+class SearchWord(models.Model):
+    """A word that live pages show readers: what a misspelt search is corrected to.
+
+    The write path adds each page's words when it indexes the page; words a page no longer
+    has stay, as a correction is only offered when it finds pages."""
+
+    word = models.CharField(max_length=MAX_WORD_LENGTH, unique=True)
+
+    def __str__(self):
+        return self.word
 
 
 class SearchCount(models.Model):

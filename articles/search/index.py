@@ -9,8 +9,9 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from articles.markdown import without_control_characters
-from articles.models import Article
+from articles.models import Article, SearchWord
 from articles.search.database import FTS_COLUMNS, FTS_TABLE, uses_postgresql
+from articles.search.readers_words import remember_words
 
 # Title first, then summary, then headings, then everything else on the page.
 DOCUMENT_VECTOR = (
@@ -29,6 +30,12 @@ def reindex(articles):
     for article in articles:
         article.search_headings, article.search_document = article.searchable_text()
     Article.objects.bulk_update(articles, ["search_headings", "search_document"])
+    # What a misspelt search may be corrected to: any word a page shows.
+    remember_words(
+        SearchWord,
+        (text for a in articles for text in (a.title, a.summary, a.search_headings,
+                                             a.search_document)),
+    )  # fmt: skip
     pks = [article.pk for article in articles]
     if uses_postgresql():
         Article.objects.filter(pk__in=pks).update(search_vector=DOCUMENT_VECTOR)
