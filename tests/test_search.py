@@ -63,6 +63,20 @@ def test_an_editors_search_phrase_ranks_its_page_above_one_that_repeats_the_word
     assert titles("charley horse")[0] == "Calf cramps at night"
 
 
+def test_a_page_whose_title_names_the_question_beats_a_longer_page_with_every_word(db):
+    # The longer page has every word, several times; the shorter names two in its title.
+    indexed(
+        ArticleFactory(
+            title="Telling leg problems apart",
+            summary="Sudden pain in the calf at night: a cramp, a clot or something else?",
+            lead="A sudden pain in the calf at night can be a cramp or a clot. " * 5,
+        )
+    )
+    indexed(ArticleFactory(title="Calf cramps at night", lead="A sudden pain that eases."))
+
+    assert titles("sudden pain in calf at night")[0] == "Calf cramps at night"
+
+
 def test_search_phrases_are_not_shown_to_readers(client, db):
     article = indexed(ArticleFactory(search_phrases="wombat gallop"))
 

@@ -69,27 +69,32 @@ class Results(list):
 
 def query_terms(query):
     """What search looks for: a list of groups, each a list of phrases (tuples of words),
-    any of which may match. A phrase in the editors' synonyms brings its alternatives;
-    every other word is a group of its own, unless it is too common to mean anything
-    ("a", "at", "why": the same list as PostgreSQL's)."""
+    any of which may match. A phrase in the editors' synonyms brings its alternatives
+    (those of every synonym it is in), compared stem by stem ("charley horses" is
+    "charley horse"); every other word is a group of its own, unless it is too common to
+    mean anything ("a", "at", "why": the same list as PostgreSQL's)."""
     # Words with a letter or digit: FTS5 would find nothing for "_", PostgreSQL ignores it.
     words = [word.lower() for word in query_words(query) if any(map(str.isalnum, word))]
-    synonyms = [synonym.alternatives() for synonym in Synonym.objects.all()]
+    asked = stems(words)
+    synonyms = [
+        (alternatives, [tuple(stems(phrase)) for phrase in alternatives])
+        for alternatives in (synonym.alternatives() for synonym in Synonym.objects.all())
+    ]
     groups, at = [], 0
     while at < len(words):
-        found = max(
-            (
-                (len(phrase), alternatives)
-                for alternatives in synonyms
-                for phrase in alternatives
-                if tuple(words[at : at + len(phrase)]) == phrase
-            ),
-            default=None,
-            key=lambda match: match[0],
-        )
-        if found:
-            groups.append([p for p in found[1] if not STOP_WORDS.issuperset(p)])
-            at += found[0]
+        matches = [
+            (len(stemmed), alternatives)
+            for alternatives, stemmed_phrases in synonyms
+            for stemmed in stemmed_phrases
+            if tuple(asked[at : at + len(stemmed)]) == stemmed
+        ]
+        longest = max((size for size, _ in matches), default=0)
+        if longest:
+            group = [(tuple(words[at : at + longest]))]
+            for size, alternatives in matches:
+                group += [p for p in alternatives if size == longest and p not in group]
+            groups.append([p for p in group if not STOP_WORDS.issuperset(p)])
+            at += longest
             continue
         if words[at] not in STOP_WORDS:
             groups.append([(words[at],)])
@@ -108,9 +113,17 @@ def search(query):
         found = Results(run(groups, every=False))
         found.every_word = False
     # Best bets: a page whose editors named the search among its phrases comes first,
-    # whatever another page's length or repetitions.
+    # whatever another page's length or repetitions; then the pages whose title and
+    # phrases name more of what was asked: a page's length never beats its subject. The
+    # index's order stays within each (a stable sort).
     asked = stems(query_words(query))
-    found.sort(key=lambda result: not is_best_bet(result.article, asked))
+    wanted = [[tuple(stems(phrase)) for phrase in group] for group in groups]
+    found.sort(
+        key=lambda result: (
+            not is_best_bet(result.article, asked),
+            -subject_matches(result.article, wanted),
+        )
+    )
     found.groups = groups
     return found
 
@@ -133,6 +146,21 @@ def is_best_bet(article, asked):
         contains(asked, tuple(stems(words_of(line))))
         for line in (article.search_phrases or "").splitlines()
     )
+
+
+def subject_matches(article, wanted):
+    """How much of `wanted` (groups of phrases, as stems) the article says it is about: a
+    group in its title counts 2, one only in its search phrases 1 (the title is what
+    readers and the index weigh most)."""
+    title = tuple(stems(words_of(article.title)))
+    phrases = [
+        tuple(stems(words_of(line))) for line in (article.search_phrases or "").splitlines()
+    ]
+    return sum(
+        2 if any(contains(title, phrase) for phrase in group)
+        else any(contains(name, phrase) for name in phrases for phrase in group)
+        for group in wanted
+    )  # fmt: skip
 
 
 def contains(sequence, phrase):
