@@ -56,7 +56,13 @@ def test_every_part_link_lands_on_an_element_of_the_page(client, launch_content)
 @pytest.mark.parametrize(
     ("query", "level"),
     [("swollen calf", Callout.Level.URGENT), ("chest pain", Callout.Level.EMERGENCY),
-     ("cough blood", Callout.Level.EMERGENCY), ("dark pee", Callout.Level.URGENT)],
+     ("cough blood", Callout.Level.EMERGENCY), ("dark pee", Callout.Level.URGENT),
+     # Signs on neighbouring lines, readers' words, and a frightened reader's sentence.
+     ("calf swollen and warm", Callout.Level.URGENT), ("red hot calf", Callout.Level.URGENT),
+     ("locked jaw", Callout.Level.EMERGENCY),
+     ("leg swollen and cant get my breath", Callout.Level.EMERGENCY),
+     # Both cards have a swollen leg; the urgent card's sign has every word.
+     ("swollen leg pregnant", Callout.Level.URGENT)],
 )  # fmt: skip
 def test_a_red_flag_search_shows_the_matching_card_first_and_whole(
     client, launch_content, query, level
@@ -73,6 +79,12 @@ def test_a_red_flag_search_shows_the_matching_card_first_and_whole(
     assert 'href="tel:' in flag
 
 
-@pytest.mark.parametrize("query", ["cramp", "leg cramps", "magnesium", "stretch"])
+@pytest.mark.parametrize(
+    "query",
+    ["cramp", "leg cramps", "magnesium", "stretch",
+     # A sign word, but not a sign: one word of a card's line, or a cramp in pregnancy.
+     "urge to move legs", "sudden pain in calf at night", "why do i get cramps in pregnancy",
+     "hot water bottle for cramp"],
+)  # fmt: skip
 def test_a_search_that_names_no_warning_sign_shows_no_card_first(client, launch_content, query):
     assert 'class="search-red-flag"' not in results_page(client, query)

@@ -8,6 +8,7 @@ PostgreSQL's "english" configuration, close to SQLite's Porter: the index has fo
 articles; this only picks, within each, the parts to lead to.
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -35,9 +36,13 @@ PREFIX = 3
 # The passage starts this many words before the first match.
 LEAD_IN = 6
 RED_FLAG_LEVELS = (Callout.Level.EMERGENCY, Callout.Level.URGENT)
-# Words of every page of this site (as stems): a search made only of them ("leg cramps")
-# names no red flag, however many of the card's lines say them.
-TOPIC_STEMS = frozenset({"cramp", "leg", "calf", "calv", "night", "muscl", "pain", "foot", "feet"})
+# Words that name no warning sign (as stems): those of every page of this site, and
+# everyday verbs that many signs use ("you get cramps after…"). A search made only of
+# them ("leg cramps") names no red flag, however many of the card's lines say them.
+TOPIC_STEMS = frozenset({
+    "cramp", "leg", "calf", "calv", "night", "muscl", "pain", "foot", "feet",
+    "get", "got", "have", "go", "make", "take", "one",
+})  # fmt: skip
 # With equal scores: a card, then advice, then text, then causes.
 KIND_ORDER = (Callout, Advice, Section, Cause)
 WORD = re.compile(r"\w+")
@@ -85,19 +90,20 @@ def answer(results):
     prefetch_related_objects([r.article for r in answered], *Article.part_accessors())
     answers = Answers()
     # A group is a topic word if any of its phrases is (its synonyms mean the same).
-    names_a_sign = any(
-        not any(TOPIC_STEMS.issuperset(phrase) for phrase in group) for group in wanted
-    )
+    signs = [group for group in wanted if not any(TOPIC_STEMS.issuperset(p) for p in group)]
     for result in answered:
         found = sorted(best_parts(result.article, wanted), key=_rank)
         result.parts = found[:PARTS_SHOWN]
         flags = [
-            a for a in found if names_a_sign and _is_red_flag(a.part) and _on_one_line(a, wanted)
+            (named, a)
+            for a in found
+            if signs and _is_red_flag(a.part) and (named := _signs_named(a, wanted, signs))
         ]
         if flags and answers.red_flag is None:
-            # The most urgent card the search names, the emergency one before the urgent.
-            flags.sort(key=lambda a: RED_FLAG_LEVELS.index(a.part.level))
-            answers.red_flag, answers.found_in = flags[0].part, result.article
+            # The card whose sign has the most of the words; of two as close, the emergency
+            # one before the urgent.
+            flags.sort(key=lambda flag: (-flag[0], RED_FLAG_LEVELS.index(flag[1].part.level)))
+            answers.red_flag, answers.found_in = flags[0][1].part, result.article
     return answers
 
 
@@ -110,13 +116,23 @@ def _is_red_flag(part):
     return isinstance(part, Callout) and part.level in RED_FLAG_LEVELS
 
 
-def _on_one_line(answer, wanted):
-    """Whether one sign of the card (a line of its text) has every word searched for."""
-    for line in markdown_to_text(answer.part.body).splitlines():
-        line_stems = stems(WORD.findall(line))
-        if all(any(contains(line_stems, phrase) for phrase in group) for group in wanted):
-            return True
-    return False
+def _signs_named(answer, wanted, signs):
+    """How many of the words searched the card's signs have, if the search names one of
+    them; else 0. A sign is a line of the card. It is named if it has every word searched,
+    a sign word among them ("swollen calf", "mercury"); or, as a frightened reader types
+    ("leg swollen and cant get my breath"), if two sign words or more and at least half
+    of the words searched stand on it, or on it and the next sign, as a card lists one
+    condition's signs one after another ("calf swollen and warm")."""
+    lines = [stems(WORD.findall(line)) for line in markdown_to_text(answer.part.body).splitlines()]
+    best = 0
+    for window in [[line] for line in lines] + [list(pair) for pair in itertools.pairwise(lines)]:
+        found = [g for g in wanted if any(contains(line, p) for line in window for p in g)]
+        found_signs = sum(group in found for group in signs)
+        if (found_signs > 1 and 2 * len(found) >= len(wanted)) or (
+            found_signs and len(found) == len(wanted) and len(window) == 1
+        ):
+            best = max(best, len(found))
+    return best
 
 
 def best_parts(article, wanted):
