@@ -1,6 +1,11 @@
-"""Readers' own searches (tests/data/reader-queries.tsv: lay words, questions, typos and
-warning signs, 150 of them) through the search page, on whichever database runs the
-suite: how often the right article comes first, and for a warning sign, the right card."""
+"""Readers' own searches through the search page, on whichever database runs the suite:
+how often the right article comes first, for a warning sign the right card, and how often
+a search that names no warning sign gets a card anyway (a false alarm).
+
+Two sets: tests/data/reader-queries.tsv (150 searches: lay words, questions, typos and
+warning signs), written before search was tuned and then tuned against; and
+tests/data/reader-queries-held-out.tsv (60), written afterwards by someone who had seen
+neither the search code nor the first set, and never tuned against."""
 
 import re
 from pathlib import Path
@@ -10,16 +15,25 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = [
-    line.split("\t")
-    for line in (Path(__file__).parent / "data" / "reader-queries.tsv").read_text().splitlines()
-    if line and not line.startswith("#")
-]
-# Floors: what the search page did when the set was written (7 December 2026: articles
-# 91.1 % on SQLite, 93.5 % on PostgreSQL; cards 63.0 % on both), rounded down. A change to
-# search may raise them, never lower them; the goal is 98 %.
-ARTICLE_FLOOR = 0.91
-CARD_FLOOR = 0.62
+DATA = Path(__file__).parent / "data"
+
+
+def queries(name):
+    return [
+        line.split("\t")
+        for line in (DATA / name).read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+
+
+# Floors: what the search page did on 7 December 2026 on both databases, rounded down. A
+# change to search may raise them, never lower them. Before that day's tuning the tuned
+# set gave articles 91.1 % (SQLite) and 93.5 % (PostgreSQL), cards 63.0 %.
+SETS = {
+    # name: (articles first, warning cards first, most false alarms)
+    "reader-queries.tsv": (1.0, 0.96, 0),
+    "reader-queries-held-out.tsv": (1.0, 0.73, 0),
+}
 
 
 def first_on_the_page(client, query):
@@ -31,25 +45,34 @@ def first_on_the_page(client, query):
     return (article.group(1) if article else None), (card.group(1) if card else None)
 
 
-def test_the_set_has_150_searches_of_every_kind(launch_content):
-    assert len(QUERIES) == 150
-    assert {kind for kind, _, _ in QUERIES} == {"lay", "question", "typo", "red-flag"}
+def test_the_sets_have_searches_of_every_kind(launch_content):
+    assert len(queries("reader-queries.tsv")) == 150
+    assert len(queries("reader-queries-held-out.tsv")) == 60
+    for name in SETS:
+        assert {kind for kind, _, _ in queries(name)} == {"lay", "question", "typo", "red-flag"}
 
 
-def test_readers_searches_find_the_right_article_and_card_first(client, launch_content):
-    articles, cards, misses = [], [], []
-    for kind, query, expected in QUERIES:
+@pytest.mark.parametrize("name", SETS)
+def test_readers_searches_find_the_right_article_and_card_first(client, launch_content, name):
+    articles, cards, false_alarms, misses = [], [], [], []
+    for kind, query, expected in queries(name):
         article, card = first_on_the_page(client, query)
         if kind == "red-flag":
             cards.append(card == expected)
             got = card
         else:
             articles.append(article == expected)
+            if card:
+                false_alarms.append((query, card))
             got = article
         if got != expected:
             misses.append((query, got, expected))
     article_share, card_share = sum(articles) / len(articles), sum(cards) / len(cards)
-    print(f"articles top-1 {article_share:.1%} of {len(articles)}, "
-          f"cards first {card_share:.1%} of {len(cards)}; misses: {misses}")  # fmt: skip
+    print(f"{name}: articles top-1 {article_share:.1%} of {len(articles)}, cards first "
+          f"{card_share:.1%} of {len(cards)}, false alarms {len(false_alarms)}; "
+          f"misses: {misses}; false alarms: {false_alarms}")  # fmt: skip
 
-    assert article_share >= ARTICLE_FLOOR and card_share >= CARD_FLOOR, misses
+    article_floor, card_floor, most_false_alarms = SETS[name]
+    assert article_share >= article_floor, misses
+    assert card_share >= card_floor, misses
+    assert len(false_alarms) <= most_false_alarms, false_alarms
