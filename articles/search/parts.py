@@ -31,7 +31,8 @@ ARTICLES_ANSWERED = 5
 PARTS_SHOWN = 3
 # A match in what names the part (a heading, a card's title, a cause's name) counts more.
 HEADING_WEIGHT = 3
-# How many of a stem's first letters a part's text must hold to be looked at closely.
+# A part's text must hold a stem's first letters, all but its last (Snowball changes at
+# most the end of a word: happy, happi), and at least this many, to be looked at closely.
 PREFIX = 3
 # The passage starts this many words before the first match.
 LEAD_IN = 6
@@ -138,9 +139,9 @@ def _signs_named(answer, wanted, signs):
 def best_parts(article, wanted):
     """Every part of `article` that matches a group of `wanted`, scored, in page order."""
     # A stem's first letters stand in every word it comes from: parts without any are
-    # passed over before their words are stemmed, most of an article's parts.
+    # passed over before their words are stemmed (rendering their Markdown costs most).
     words = {word for group in wanted for phrase in group for word in phrase}
-    clues = {word[:PREFIX] for word in words}
+    clues = {word[: max(PREFIX, len(word) - 1)] for word in words}
     for model in PART_MODELS:
         for part in getattr(article, model.accessor()).all():
             raw = " ".join(getattr(part, name) or "" for name in model.searchable_fields)
