@@ -31,6 +31,9 @@ MAX_RESULTS = 20
 # Marks around matched words, turned into <mark> only after the passage is escaped.
 START, STOP = "\x02", "\x03"
 PASSAGE_WORDS = 30
+# The index's own columns, long and never shown: left in the database when results are
+# read (the passages come from the database's own marking, or from the parts).
+INDEX_COLUMNS = ("search_vector", "search_document", "search_headings", "change_notes")
 STOP_WORDS = frozenset((Path(__file__).parent / "english.stop").read_text().split())
 STEMMER = snowballstemmer.stemmer("english")
 
@@ -207,7 +210,7 @@ def _postgresql_search(groups, every):
         .values_list("pk", flat=True)[:MAX_RESULTS]
     )
     # Marks only for the articles shown, as on SQLite.
-    articles = Article.objects.filter(pk__in=ranked).annotate(
+    articles = Article.objects.filter(pk__in=ranked).defer(*INDEX_COLUMNS).annotate(
         marked_title=marked("title", highlight_all=True),
         marked_summary=marked("summary", **passage),
         marked_text=marked("search_document", **passage),
@@ -255,7 +258,7 @@ def _sqlite_search(groups, every):
              *ranked],
         )  # fmt: skip
         marked = {pk: texts for pk, *texts in cursor.fetchall()}
-    articles = Article.objects.in_bulk(ranked)
+    articles = Article.objects.defer(*INDEX_COLUMNS).in_bulk(ranked)
     return [
         Result.of(articles[pk], *marked.get(pk, ("", "", "")))
         for pk in ranked
