@@ -1,5 +1,5 @@
-"""Site-wide response headers, editors' idle sessions, and the answer readers get when the
-database is down."""
+"""Site-wide response headers, the page's language, editors' idle sessions, and the answer
+readers get when the database is down."""
 
 import logging
 
@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from articles import languages
 from articles.helplines import help_lines
 from articles.publishing import schedule
 
@@ -25,6 +27,24 @@ class CrossOriginResourcePolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class LanguageFromAddressMiddleware:
+    """The page's language from its address alone (articles.languages), active while the
+    page is made, so that its addresses resolve and reverse in that language. Unlike
+    Django's LocaleMiddleware, it never reads Accept-Language or a cookie, nor varies on
+    them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = languages.of_address(request.path_info)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        response.setdefault("Content-Language", languages.tag(language))
         return response
 
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from articles import languages
+
 # Positions stay small so that a reorder can park rows above this value while it saves.
 MAX_POSITION = 9999
 # Health publishers (the NHS among them) review each page at least every three years.
@@ -111,6 +113,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_stage(self, stage, now=None):
         """Articles in `stage` at `now` (STAGE_RULE)."""
         return self.filter(stage_q(stage, now or timezone.now()))
+
+    def in_language(self, language=None):
+        """The editions in `language`, by default the one the page is being made in."""
+        return self.filter(language=language or languages.current())
 
     def published(self, now=None):
         """What readers may see now: published, past its go-live time, not yet taken down.

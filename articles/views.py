@@ -1,3 +1,6 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import (
@@ -19,7 +22,7 @@ from articles.accounts.addresses import client_ip, limit_key
 from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
 from articles.helplines import help_lines
-from articles.models import Article
+from articles.models import Article, Edition
 from articles.numbers import whole_number
 from articles.publishing import schedule
 from articles.search import log as search_log
@@ -53,7 +56,7 @@ class ArticleListView(PageMetaMixin, ListView):
     page_title = "Calf cramps at night: causes, relief and when to get help"
 
     def get_queryset(self):
-        return Article.objects.published().with_contents().in_home_order()
+        return Article.objects.published().in_language().with_contents().in_home_order()
 
     def paginate_queryset(self, queryset, page_size):
         # Django's ListView reads the number with int(), which takes any script's digits.
@@ -64,7 +67,9 @@ class ArticleListView(PageMetaMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["home_help"] = Article.objects.published().with_quick_help_parts().home_help()
+        context["home_help"] = (
+            Article.objects.published().in_language().with_quick_help_parts().home_help()
+        )
         page = context["page_obj"]
         # This page of the list shows these articles, in an order: only their changes, or
         # a change of which articles are listed, make the cached page stale.
@@ -113,7 +118,11 @@ class ArticleDetailView(DetailView):
         # The page shows this article and links to its related ones: only their changes
         # (and the lists') make the cached page stale, and it lasts until the next of
         # them goes live, comes down or changes to an approved version.
-        self.request.page_tags = {article_tag(shown.pk) for shown in [article, *related]}
+        editions, source_news = _editions_and_news(article)
+        # Its other editions' changes change its language links (and a source's newer
+        # version, its notice) too.
+        shown = [article, *related, *editions]
+        self.request.page_tags = {article_tag(one.pk) for one in shown}
         self.request.page_next_change = schedule.next_change(
             [article, *related], self.started, getattr(article, "next_switch", None)
         )
@@ -121,15 +130,37 @@ class ArticleDetailView(DetailView):
             "page_title": article.title,
             "page_description": article.summary,
             "og_type": "article",
+            "editions": [self._edition(one) for one in editions],
+            "alternates": self._alternates(article, editions),
+            "source_news": source_news,
             **super().get_context_data(**kwargs),
         }
+
+    def _edition(self, edition):
+        return {
+            "language": edition.language,
+            "tag": edition.tag,
+            "name": edition.name,
+            "url": self.request.build_absolute_uri(edition.url),
+        }
+
+    def _alternates(self, article, editions):
+        """hreflang links: every edition, this one included, and the default language's
+        as x-default; none for an article in one language."""
+        if not editions:
+            return []
+        every = [
+            self._edition(one) for one in sorted([Edition.of(article), *editions], key=_by_code)
+        ]
+        default = [one for one in every if one["language"] == settings.LANGUAGE_CODE]
+        return [*every, {**default[0], "tag": "x-default"}] if default else every
 
     def get(self, request, *args, **kwargs):
         self.started = timezone.now()
         try:
             self.object = self.get_object()
         except Http404:
-            moved = Article.objects.published().formerly_at(kwargs["slug"]).first()
+            moved = Article.objects.published().in_language().formerly_at(kwargs["slug"]).first()
             if moved is None:
                 raise
             # The same page (article or bedside card) at the article's current address.
@@ -144,6 +175,37 @@ class ArticleDetailView(DetailView):
             response.render()
             rendered.keep(request, self.object, response, self.started)
         return until_it_changes(response, request.page_next_change)
+
+
+def _by_code(edition):
+    return edition.language
+
+
+@dataclass(frozen=True)
+class SourceNews:
+    """What a stale translation's notice says: when its source changed, and where it is."""
+
+    went_live_at: datetime.datetime
+    source: Edition | None
+
+
+def _editions_and_news(article):
+    """The article's live editions in other languages, and for a stale translation its
+    notice (else None): from the page's first query when it read them (rendered.read),
+    else asked for (the admin's preview)."""
+    if hasattr(article, "edition_list"):
+        editions = article.edition_list
+        if article.translated_from_id in (None, article.source_newest_id):
+            return editions, None
+        source = next((one for one in editions if one.pk == article.source_article_id), None)
+        return editions, SourceNews(article.source_newest_at, source)
+    editions = [Edition.of(one) for one in article.editions()]
+    newer = article.source_news()
+    if newer is None:
+        return editions, None
+    source = newer.article
+    live = Edition.of(source) if source.is_live() else None
+    return editions, SourceNews(newer.went_live_at, live)
 
 
 def until_it_changes(response, next_change):

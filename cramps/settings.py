@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.middleware.DatabaseUnavailableMiddleware",
     "articles.middleware.ScheduledChangesMiddleware",
+    "articles.middleware.LanguageFromAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +154,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation
 
 LANGUAGE_CODE = "en-gb"
+# The languages readers can read articles in, each named in itself for the switcher.
+# English keeps its addresses; every other language's start with its code (/ru/...).
+LANGUAGES = [("en-gb", "English"), ("ru", "Русский")]
 TIME_ZONE = "Europe/London"
 # The admin writes every time one way, with its zone (cramps/formats/en_GB).
 FORMAT_MODULE_PATH = ["cramps.formats"]

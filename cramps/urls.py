@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
@@ -38,7 +39,8 @@ urlpatterns = [
     path("robots.txt", public(robots_txt), name="robots_txt"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
-    path("", include("articles.urls")),
+    # Reader pages in every language: English at its addresses, others under /<code>/.
+    *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),
 ]
 
 if settings.SERVE_MEDIA:

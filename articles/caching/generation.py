@@ -42,11 +42,19 @@ TAG_KEY = f"pages:tag:{RELEASE}:{{}}"
 
 def pages_showing_changed(pk, also=()):
     """Make stale the stored renderings of every page that shows article `pk`: its own in
-    this transaction, and those of the articles that link to it (or did, `also`) once it
-    commits. Not in it: the writer holds its own article's row, and renewing a linked
+    this transaction, and those of the articles that link to it (or did, `also`) and of
+    its editions in other languages (their language links, a translation's notice) once
+    it commits. Not in it: the writer holds its own article's row, and renewing a linked
     article's row too would deadlock with a writer of that one doing the same."""
     Article.objects.filter(pk=pk).update(pages_token=uuid.uuid4())
-    linking = {*Article.objects.filter(related_articles=pk).values_list("pk", flat=True), *also}
+    editions = Article.objects.filter(
+        translation_key__in=Article.objects.filter(pk=pk).values("translation_key")
+    )
+    linking = {
+        *Article.objects.filter(related_articles=pk).values_list("pk", flat=True),
+        *editions.values_list("pk", flat=True),
+        *also,
+    }
     linking.discard(pk)
     if linking:
         transaction.on_commit(

@@ -23,9 +23,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from articles import languages
 from articles.caching.generation import RELEASE
 from articles.caching.variants import at_site_origin
-from articles.models import Article, Publication, RenderedPage
+from articles.models import Article, Edition, Publication, RenderedPage
 from articles.querysets import live_condition
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,12 @@ def _read_sql(vendor):
     - switch_due: whether an approved change of any article waits for a time already past
       (ScheduledChangesMiddleware leaves this question to the article views);
     - next_switch: the first approved change of it, or of an article it links to, waiting
-      for a later time (the page is current until then)."""
+      for a later time (the page is current until then);
+    - edition_list: its live editions in other languages, "id:language:slug" each, space
+      between (articles.editions);
+    - source_article_id, source_newest_id, source_newest_at: for a translation, its
+      source, and the source's newest publication and when it went live (the page says
+      so when that is not the one it translates)."""
     quote = connection.ops.quote_name
     pages = quote(RenderedPage._meta.db_table)
     articles = quote(Article._meta.db_table)
@@ -80,6 +86,17 @@ def _read_sql(vendor):
         f"a.{quote(field.column)}"
         for field in Article._meta.concrete_fields
         if field.name not in UNREAD
+    )
+    edition = "CAST(e.id AS TEXT) || ':' || e.language || ':' || e.slug"
+    joined = (
+        f"string_agg({edition}, ' ')"
+        if vendor == "postgresql"
+        else f"group_concat({edition}, ' ')"
+    )
+    source = f"(SELECT s.article_id FROM {waiting} s WHERE s.id = a.translated_from_id)"
+    newest = (
+        f"(SELECT p.{{column}} FROM {waiting} p WHERE p.went_live_at IS NOT NULL "
+        f"AND p.article_id = {source} ORDER BY p.went_live_at DESC, p.id DESC LIMIT 1)"
     )
     return f"""
         SELECT {columns},
@@ -91,20 +108,28 @@ def _read_sql(vendor):
                 WHERE p.went_live_at IS NULL AND p.published_at > %s
                   AND (p.article_id = a.id OR p.article_id IN (
                        SELECT l.to_article_id FROM {links} l WHERE l.from_article_id = a.id))
-               ) AS next_switch
+               ) AS next_switch,
+               (SELECT {joined} FROM {articles} e
+                WHERE e.translation_key = a.translation_key AND e.id <> a.id
+                  AND {live_condition("e", None)[0]}) AS edition_list,
+               {source} AS source_article_id,
+               {newest.format(column="id")} AS source_newest_id,
+               {newest.format(column="went_live_at")} AS source_newest_at
         FROM {articles} a
         LEFT JOIN {pages} r ON r.article_id = a.id AND r.pages_token = a.pages_token
              AND r.view_name = %s AND r.origin = %s AND r.release = %s
              AND (r.expires_at IS NULL OR r.expires_at > %s)
-        WHERE a.slug = %s AND {live_condition("a", None)[0]}
+        WHERE a.slug = %s AND a.language = %s AND {live_condition("a", None)[0]}
     """
 
 
 def read(request, slug, now=None):
-    """The live article at `slug` as _read_sql describes it, or None."""
+    """The live article at `slug` in the reader's language, as _read_sql describes it, or
+    None."""
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
-    params = [at, at, request.resolver_match.view_name, _origin(request), BUILD, at, slug,
+    params = [at, at, *live_condition("e", at)[1], request.resolver_match.view_name,
+              _origin(request), BUILD, at, slug, languages.current(),
               *live_condition("a", at)[1]]  # fmt: skip
     # Article.rows: the query keeps to pages itself (live_condition), and the pages-only
     # manager would build its filter on every request for nothing.
@@ -114,6 +139,13 @@ def read(request, slug, now=None):
             article.stored_tags = json.loads(article.stored_tags)
         article.next_switch = _moment(article.next_switch)
         article.stored_until = _moment(article.stored_until)
+        article.source_newest_at = _moment(article.source_newest_at)
+        article.edition_list = [
+            Edition(int(pk), language, slug)
+            for pk, language, slug in (
+                one.split(":") for one in (article.edition_list or "").split()
+            )
+        ]
     return article
 
 

@@ -37,7 +37,7 @@ class ProblemForm(forms.Form):
 
 
 def live_article(slug):
-    return get_object_or_404(Article.objects.published(), slug=slug)
+    return get_object_or_404(Article.objects.published().in_language(), slug=slug)
 
 
 @csrf_exempt  # the page is cached and cookie-free: guard.refusal checks the POST instead

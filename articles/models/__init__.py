@@ -13,6 +13,7 @@ from articles.models.content import (
     Callout,
     Cause,
     CitesSources,
+    Edition,
     Evidence,
     PreventionTip,
     ReliefTechnique,
@@ -31,7 +32,8 @@ from articles.models.search import SearchCount, SearchWord, Synonym
 
 __all__ = [
     "CITING_MODELS", "CLAIM_MODELS", "MARKDOWN_HELP", "PART_MODELS", "SOURCES_HELP", "Advice",
-    "Article", "ArticlePart", "Callout", "Cause", "CitesSources", "Evidence", "Feedback",
+    "Article", "ArticlePart", "Callout", "Cause", "CitesSources", "Edition", "Evidence",
+    "Feedback",
     "PreventionTip", "Publication", "ReliefTechnique", "RenderedPage", "Review", "SearchCount",
     "SearchWord", "Section", "SlugRedirect", "Source", "Stage", "Synonym", "TimeStampedModel",
     "WorkingCopy", "by_evidence", "validate_markdown",

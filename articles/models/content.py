@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -7,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+from articles import languages
 from articles.markdown import (
     MARKDOWN_MAX_LENGTH,
     markdown_problem,
@@ -132,6 +134,32 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language's edition of an article, as a page links to it."""
+
+    pk: int
+    language: str
+    slug: str
+
+    @classmethod
+    def of(cls, article):
+        return cls(article.pk, article.language, article.slug)
+
+    @property
+    def url(self):
+        with translation.override(self.language):
+            return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def tag(self):
+        return languages.tag(self.language)
+
+    @property
+    def name(self):
+        return languages.name(self.language)
 
 
 class Article(TimeStampedModel):
@@ -262,6 +290,21 @@ class Article(TimeStampedModel):
         related_name="linked_from",
         help_text="Other articles a reader of this one may need; the link goes both ways.",
     )
+    # Each language's edition of an article is a page of its own, with its own draft,
+    # sign-off, history, search and cache: one mechanism for every language (Wagtail's
+    # TranslatableMixin: a language plus a key shared by an article's editions).
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        editable=False,
+    )  # fmt: skip
+    translation_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    # A translation: the publication of the source edition it was made from. A newer
+    # publication of the source makes it stale until a translator catches up and the
+    # translation is signed off again (the pin is an edited field: it changes by sign-off).
+    translated_from = models.ForeignKey(
+        "articles.Publication", verbose_name="translated from the version published",
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+    )  # fmt: skip
     # One draft per page (a constraint below). No index of its own: pages are the rows
     # whose draft_of is empty, almost all of them, and an index on it leads SQLite's
     # planner to walk every page (search, lists) instead of its better index.
@@ -297,7 +340,7 @@ class Article(TimeStampedModel):
     EDITED_FIELDS = (
         "title", "slug", "summary", "lead", "status", "publish_at", "unpublish_at",
         "review_due_on", "condition_name", "symptoms", "quick_help_warning", "is_home_help",
-        "position", "search_phrases",
+        "position", "search_phrases", "translated_from",
     )  # fmt: skip
     # How many "What changed" notes the page shows.
     CHANGE_NOTES_SHOWN = 3
@@ -312,10 +355,15 @@ class Article(TimeStampedModel):
             ),
             # Addresses and the home page's box belong to pages; a draft only proposes them.
             models.UniqueConstraint(
-                fields=["slug"],
+                fields=["language", "slug"],
                 condition=models.Q(draft_of__isnull=True),
                 name="article_unique_slug",
                 violation_error_message="Another article already has this web address.",
+            ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                condition=models.Q(draft_of__isnull=True),
+                name="article_one_edition_per_language",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published"]),
@@ -326,7 +374,7 @@ class Article(TimeStampedModel):
                 name="article_published_has_go_live_time",
             ),
             models.UniqueConstraint(
-                fields=["is_home_help"],
+                fields=["language", "is_home_help"],
                 condition=models.Q(is_home_help=True, draft_of__isnull=True),
                 name="article_one_home_help",
                 violation_error_message=(
@@ -346,7 +394,31 @@ class Article(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+        # An edition's address is in its own language, whatever page links to it.
+        return Edition.of(self).url
+
+    def editions(self):
+        """The article's live editions in other languages (itself left out)."""
+        return (
+            Article.objects.published()
+            .filter(translation_key=self.translation_key)
+            .exclude(language=self.language)
+            .order_by("language")
+        )
+
+    def source_news(self):
+        """For a translation: the source's newest publication, if it went live after the one
+        the translation was made from (the translation is stale); else None."""
+        pinned = self.translated_from
+        if pinned is None:
+            return None
+        newest = (
+            type(pinned).objects.gone_live()
+            .filter(article_id=pinned.article_id)
+            .order_by("-went_live_at", "-pk")
+            .first()
+        )  # fmt: skip
+        return newest if newest is not None and newest.pk != pinned.pk else None
 
     def stage(self, now=None):
         """Where the article stands for readers now (querysets.STAGE_RULE)."""

@@ -145,9 +145,14 @@ def open_draft(page):
         return draft
     try:
         with transaction.atomic():
-            return copy_into(Article(draft_of=page), _starting_point(page))
+            return copy_into(Article(draft_of=page, **edition_of(page)), _starting_point(page))
     except IntegrityError:  # another request made it first
         return Article.rows.get(draft_of=page)
+
+
+def edition_of(page):
+    """What a draft shares with its page and never changes: the language edition."""
+    return {"language": page.language, "translation_key": page.translation_key}
 
 
 def reset_draft(page):
@@ -173,8 +178,9 @@ def start_article(draft, snapshot=None):
     `draft` (saved here, from `snapshot` if given) holding its content."""
     source = snapshot.article if snapshot else draft
     page = Article.objects.create(
-        title=source.title, slug=source.slug, summary=source.summary, status=Article.Status.DRAFT
-    )
+        title=source.title, slug=source.slug, summary=source.summary,
+        status=Article.Status.DRAFT, **edition_of(draft),
+    )  # fmt: skip
     draft.draft_of = page
     if snapshot:
         copy_into(draft, snapshot)

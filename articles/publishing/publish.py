@@ -22,7 +22,8 @@ class CannotGoLive(Exception):
 def _refusal(page, version, go_live_at):
     """Why `version` cannot become `page` now, if it cannot (the database would refuse the
     first two; these say so in words)."""
-    others = Article.objects.exclude(pk=page.pk)
+    # Addresses and the home page's box are each language's own.
+    others = Article.objects.exclude(pk=page.pk).filter(language=page.language)
     taken = others.filter(slug=version.slug).first()
     if taken is not None:
         return f"{taken.get_absolute_url()} is the address of “{taken}”"

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles import languages
 from articles.models import Article, Synonym
 from articles.querysets import live_condition
 from articles.search.database import FTS_TABLE, uses_postgresql
@@ -204,16 +205,21 @@ def _postgresql_search(groups, every):
     }  # fmt: skip
     ranked = list(
         Article.objects.published()
+        .in_language()
         .filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "title")
         .values_list("pk", flat=True)[:MAX_RESULTS]
     )
     # Marks only for the articles shown, as on SQLite.
-    articles = Article.objects.filter(pk__in=ranked).defer(*INDEX_COLUMNS).annotate(
-        marked_title=marked("title", highlight_all=True),
-        marked_summary=marked("summary", **passage),
-        marked_text=marked("search_document", **passage),
+    articles = (
+        Article.objects.filter(pk__in=ranked)
+        .defer(*INDEX_COLUMNS)
+        .annotate(
+            marked_title=marked("title", highlight_all=True),
+            marked_summary=marked("summary", **passage),
+            marked_text=marked("search_document", **passage),
+        )
     )
     found = {article.pk: article for article in articles}
     return [
@@ -240,9 +246,10 @@ def _sqlite_search(groups, every):
             # CROSS JOIN: SQLite then reads the full-text index first, as it must; left
             # to choose, it may walk every page and match each one against the index.
             f"SELECT a.id FROM {FTS_TABLE} CROSS JOIN {Article._meta.db_table} a "
-            f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND {live} "
+            f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND a.language = %s "
+            f"AND {live} "
             f"ORDER BY bm25({FTS_TABLE}, {weights}), a.title LIMIT %s",
-            [match, *params, MAX_RESULTS],
+            [match, languages.current(), *params, MAX_RESULTS],
         )
         ranked = [pk for (pk,) in cursor.fetchall()]
         if not ranked:

@@ -21,9 +21,12 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:index")
 
     def items(self):
-        return (Article.objects.published().with_last_modified().order_by("-last_modified"))[
-            :FEED_LENGTH
-        ]
+        return (
+            Article.objects.published()
+            .in_language()
+            .with_last_modified()
+            .order_by("-last_modified")
+        )[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.title

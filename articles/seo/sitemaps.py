@@ -14,7 +14,7 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.published()
             .with_last_modified()
-            .only("slug", "content_changed_at", "publish_at")
+            .only("slug", "language", "content_changed_at", "publish_at")
             .order_by("pk")
         )
 

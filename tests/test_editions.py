@@ -1,0 +1,198 @@
+"""Editions in other languages: each a page of its own at its language's address, linked
+to the others (hreflang, the switcher), and a translation pinned to the version of its
+source it translates, with a notice for readers once the source has moved on. On both
+databases."""
+
+import re
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from articles.models import Article, Publication
+from articles.publishing.drafts import Snapshot, open_draft
+from articles.publishing.publish import go_live, lock, record_launch
+from tests.factories import ArticleFactory, indexed
+from tests.test_queries import QUERY_BUDGET
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def english():
+    article = ArticleFactory(title="Calf cramps at night", slug="calf-cramps")
+    record_launch(article)
+    return article
+
+
+def translate(source, **fields):
+    """A Russian edition of `source`, made from its live version, and put live."""
+    russian = ArticleFactory(
+        title="Ночные судороги в икрах", slug=source.slug, language="ru",
+        translation_key=source.translation_key,
+        translated_from=Publication.objects.filter(article=source).latest("went_live_at"),
+        summary="Что делать при ночной судороге в икре и когда обращаться за помощью.",
+        **fields,
+    )  # fmt: skip
+    record_launch(russian)
+    return russian
+
+
+def catch_up(translation_page):
+    """The translator's catching up, signed off: the draft pinned to the source's newest
+    publication goes live through the one publish step."""
+    draft = open_draft(translation_page)
+    draft.translated_from = translation_page.source_news()
+    draft.save()
+    with transaction.atomic():
+        go_live(
+            lock(translation_page), Publication(article=translation_page),
+            snapshot=Snapshot.of_rows(draft),
+        )  # fmt: skip
+
+
+def page(client, url):
+    response = client.get(url)
+    return response, response.content.decode()
+
+
+def test_each_edition_is_at_its_own_languages_address(client, english):
+    russian = translate(english)
+
+    response, body = page(client, "/articles/calf-cramps/")
+    assert "Calf cramps at night" in body and '<html lang="en-GB">' in body
+    response, body = page(client, "/ru/articles/calf-cramps/")
+    assert "Ночные судороги в икрах" in body and '<html lang="ru">' in body
+    assert response["Content-Language"] == "ru"
+    assert russian.get_absolute_url() == "/ru/articles/calf-cramps/"
+    assert english.get_absolute_url() == "/articles/calf-cramps/"
+
+
+def test_the_address_alone_says_the_language(client, english):
+    translate(english)
+
+    body = client.get("/articles/calf-cramps/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Calf cramps at night" in body
+    assert client.get("/articles/calf-cramps/")["Content-Language"] == "en-GB"
+
+
+def test_an_article_without_an_edition_in_a_language_is_not_at_its_address(client, english):
+    assert client.get("/ru/articles/calf-cramps/").status_code == 404
+    assert client.get("/de/articles/calf-cramps/").status_code == 404
+
+
+def test_hreflang_links_point_at_each_other_with_english_as_the_default(client, english):
+    translate(english)
+
+    links = {}
+    for url in ("/articles/calf-cramps/", "/ru/articles/calf-cramps/"):
+        body = page(client, url)[1]
+        links[url] = dict(
+            re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', body)
+        )
+
+    expected = {
+        "en-GB": "https://testserver/articles/calf-cramps/",
+        "ru": "https://testserver/ru/articles/calf-cramps/",
+        "x-default": "https://testserver/articles/calf-cramps/",
+    }
+    assert links["/articles/calf-cramps/"] == expected
+    assert links["/ru/articles/calf-cramps/"] == expected
+
+
+def test_an_article_in_one_language_has_no_language_links(client, english):
+    body = page(client, "/articles/calf-cramps/")[1]
+
+    assert 'hreflang="' not in body
+    assert 'class="editions"' not in body
+
+
+def test_each_edition_links_to_the_others_in_their_own_language(client, english):
+    translate(english)
+
+    english_page = page(client, "/articles/calf-cramps/")[1]
+    russian_page = page(client, "/ru/articles/calf-cramps/")[1]
+
+    assert (
+        'href="https://testserver/ru/articles/calf-cramps/" hreflang="ru" lang="ru">Русский'
+        in english_page
+    )
+    assert 'hreflang="en-GB" lang="en-GB">English</a>' in russian_page
+
+
+def test_a_translation_says_so_once_its_source_has_a_newer_version(
+    client, english, django_capture_on_commit_callbacks
+):
+    russian = translate(english)
+    assert "has not caught up" not in page(client, "/ru/articles/calf-cramps/")[1]
+
+    # A newer version of the English page goes live (and its transaction commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        record_launch(english)
+    body = page(client, "/ru/articles/calf-cramps/")[1]
+
+    assert "This translation has not caught up yet." in body
+    assert 'href="/articles/calf-cramps/" hreflang="en-GB">Read the English page</a>' in body
+    assert russian.source_news() == Publication.objects.filter(article=english).latest(
+        "went_live_at"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catch_up(russian)
+
+    assert "has not caught up" not in page(client, "/ru/articles/calf-cramps/")[1]
+    assert Article.objects.get(pk=russian.pk).source_news() is None
+
+
+def test_lists_and_search_keep_to_the_readers_language(client, english):
+    translate(english)
+    ArticleFactory(title="Zebra socks for cramps", slug="english-only")
+    indexed(english)
+    for article in Article.objects.all():
+        indexed(article)
+
+    russian_home = page(client, "/ru/")[1]
+    english_home = page(client, "/")[1]
+    assert "Ночные судороги в икрах" in russian_home
+    assert "Zebra socks" not in russian_home
+    assert 'href="/articles/calf-cramps/"' not in russian_home
+    assert "Ночные судороги" not in english_home
+    with translation.override("ru"):
+        search_url = reverse("articles:search")
+    assert search_url == "/ru/search/"
+    found = page(client, search_url + "?q=судороги")[1]
+    assert '<a href="/ru/articles/calf-cramps/">Ночные <mark>судороги</mark>' in found
+    assert "/ru/articles/calf-cramps/" not in page(client, "/search/?q=судороги")[1]
+
+
+def test_one_edition_per_language(english):
+    translate(english)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(slug="another", language="ru", translation_key=english.translation_key)
+
+
+def test_a_translations_draft_keeps_its_language_and_key(english):
+    russian = translate(english)
+
+    draft = open_draft(russian)
+
+    assert (draft.language, draft.translation_key) == ("ru", english.translation_key)
+
+
+def test_a_stale_translations_page_keeps_to_the_query_budget(
+    client, english, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    translate(english)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_launch(english)
+
+    for url in ("/articles/calf-cramps/", "/ru/articles/calf-cramps/"):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).content.decode()
+        assert len(captured) <= QUERY_BUDGET, (url, len(captured))
+    assert "has not caught up" in body
