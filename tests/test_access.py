@@ -572,6 +572,24 @@ MATRIX |= {
             for pk in (w.seed_draft.pk, MISSING_PK)
         ),
     ],
+    # A translation starts from the live version, as a new article readers cannot see and
+    # its draft; an article readers do not have yet cannot be translated (the page says so).
+    (f"{ARTICLE}<path:object_id>/translate/", "admin:articles_article_translate"): lambda w: [
+        Case(
+            url("articles_article_translate", w.seed.pk),
+            admin_page(ARTICLES, post=redirect(change_page_of_a_new_article(), pages=FILLS_DRAFT)),
+            {"language": "ru"},
+        ),
+        Case(
+            url("articles_article_translate", w.draft.pk),
+            admin_page(ARTICLES, post=Answer(200, changes_nothing=True)),
+            {"language": "ru"},
+        ),
+        *(
+            Case(url("articles_article_translate", pk), no_such_object(ARTICLES))
+            for pk in (w.seed_draft.pk, MISSING_PK)
+        ),
+    ],
     # History, comparisons, restores and recovery (django-reversion): versions are filed
     # under the page, and restoring or recovering one fills a draft, never a page.
     (f"{ARTICLE}<path:object_id>/history/", "admin:articles_article_history"): lambda w: [

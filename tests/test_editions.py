@@ -14,7 +14,7 @@ from django.utils import translation
 from articles.models import Article, Publication
 from articles.publishing.drafts import Snapshot, open_draft
 from articles.publishing.publish import go_live, lock, record_launch
-from tests.factories import ArticleFactory, indexed
+from tests.factories import ArticleFactory, SectionFactory, indexed
 from tests.test_queries import QUERY_BUDGET
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +196,40 @@ def test_a_stale_translations_page_keeps_to_the_query_budget(
             body = client.get(url).content.decode()
         assert len(captured) <= QUERY_BUDGET, (url, len(captured))
     assert "has not caught up" in body
+
+
+def test_an_editor_starts_a_translation_in_one_step_from_the_live_version(editor, english):
+    SectionFactory(article=english, heading="What helps", body="Stretch your calf.")
+    record_launch(english)  # the live version now has the section
+    url = reverse("admin:articles_article_translate", args=[english.pk])
+    assert "Русский" in editor.get(url).content.decode()
+
+    response = editor.post(url, {"language": "ru"})
+
+    russian = Article.objects.get(translation_key=english.translation_key, language="ru")
+    assert response["Location"] == reverse("admin:articles_article_change", args=[russian.pk])
+    assert not russian.is_live()
+    draft = open_draft(russian)
+    assert (draft.title, draft.slug, draft.language) == (english.title, english.slug, "ru")
+    assert [s.heading for s in draft.sections.all()] == ["What helps"]
+    assert draft.translated_from == Publication.objects.filter(article=english).latest(
+        "went_live_at"
+    )
+    assert russian.draft_of_id is None and english.draft_of_id is None
+
+
+def test_a_translation_is_started_once_per_language_and_only_from_a_live_article(editor, english):
+    url = reverse("admin:articles_article_translate", args=[english.pk])
+    editor.post(url, {"language": "ru"})
+
+    again = editor.post(url, {"language": "ru"}).content.decode()
+    unknown = editor.post(url, {"language": "xx"}).content.decode()
+    draft_only = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    not_live = editor.post(
+        reverse("admin:articles_article_translate", args=[draft_only.pk]), {"language": "ru"}
+    ).content.decode()
+
+    assert "already has a Русский edition" in again
+    assert "Choose one of the languages offered." in unknown
+    assert "Only an article readers have can be translated" in not_live
+    assert Article.objects.filter(language="ru").count() == 1

@@ -116,7 +116,9 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
             with transaction.atomic():
                 # Readers never had it: a draft article, whatever the version says.
                 snapshot.article.status = Article.Status.DRAFT
-                if Article.objects.filter(slug=snapshot.article.slug).exists():
+                if Article.objects.filter(
+                    slug=snapshot.article.slug, language=snapshot.article.language
+                ).exists():
                     self.message_user(
                         request,
                         f"Another article now has the web address “{snapshot.article.slug}”. "

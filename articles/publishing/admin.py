@@ -22,7 +22,7 @@ from articles.accounts.roles import (
 )
 from articles.models import Article, Publication, Review, Stage, WorkingCopy
 from articles.numbers import WholeNumberIds, whole_number
-from articles.publishing import signoff
+from articles.publishing import signoff, translations
 from articles.publishing.compare import compare
 from articles.publishing.drafts import Snapshot, open_draft, page_versions, start_article
 from articles.publishing.forms import ApproveForm, SendBackForm
@@ -62,6 +62,8 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
             path("review-queue/", wrap(self.queue_view), name="articles_article_queue"),
             path("<path:object_id>/sign-off/", wrap(self.sign_off_view),
                  name="articles_article_signoff"),
+            path("<path:object_id>/translate/", wrap(self.translate_view),
+                 name="articles_article_translate"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -75,6 +77,42 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
         if page is None:
             raise Http404("No such article.")
         return page
+
+    def translate_view(self, request, object_id):
+        """Start a translation in one step: a new article in another language whose draft
+        holds this one's live version (articles.publishing.translations)."""
+        page = self.page_or_404(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        problem = None
+        if request.method == "POST":
+            try:
+                with transaction.atomic():
+                    translation = translations.start_translation(
+                        page, request.POST.get("language", ""), request.user
+                    )
+            except translations.CannotTranslate as refusal:
+                problem = str(refusal)
+            else:
+                self.message_user(
+                    request,
+                    f"The {translation.get_language_display()} translation was started: "
+                    "translate its draft, then send it for sign-off. Readers cannot see it yet.",
+                )
+                return redirect("admin:articles_article_change", translation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Translate “{page}”",
+            "article": page,
+            "change_url": reverse("admin:articles_article_change", args=[page.pk]),
+            "languages": translations.missing_languages(page),
+            "pinned": translations.newest_publication(page),
+            "problem": problem,
+        }
+        return TemplateResponse(request, "admin/articles/article/translate.html", context)
 
     def get_object(self, request, object_id, from_field=None):
         page = super().get_object(request, object_id, from_field)

@@ -179,9 +179,10 @@ def start_article(draft, snapshot=None):
     source = snapshot.article if snapshot else draft
     page = Article.objects.create(
         title=source.title, slug=source.slug, summary=source.summary,
-        status=Article.Status.DRAFT, **edition_of(draft),
+        status=Article.Status.DRAFT, **edition_of(source),
     )  # fmt: skip
     draft.draft_of = page
+    draft.language, draft.translation_key = page.language, page.translation_key
     if snapshot:
         copy_into(draft, snapshot)
     else:
