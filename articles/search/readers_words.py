@@ -12,6 +12,8 @@ from articles.models.search import MAX_WORD_LENGTH
 
 FILE = Path(__file__).with_name("readers-words.tsv")
 WORD = re.compile(r"\w+")
+# Words asked about or written at once (under SQLite's 999 parameters a statement).
+BATCH = 500
 
 
 def entries(path=FILE):
@@ -51,8 +53,16 @@ def words_in(texts):
 
 def remember_words(search_word_model, texts):
     """Keep the words of these texts as words readers see (those already kept stay)."""
+    words = sorted(words_in(texts))
+    # Most of a page's words are known after its first indexing: asking which are known
+    # costs a third of inserting them all again and letting the database refuse them.
+    known = set()
+    for start in range(0, len(words), BATCH):
+        batch = words[start : start + BATCH]
+        rows = search_word_model.objects.filter(word__in=batch)
+        known.update(rows.values_list("word", flat=True))
     search_word_model.objects.bulk_create(
-        [search_word_model(word=word) for word in sorted(words_in(texts))],
-        ignore_conflicts=True,
-        batch_size=1000,
+        [search_word_model(word=word) for word in words if word not in known],
+        ignore_conflicts=True,  # another writer may add the same word meanwhile
+        batch_size=BATCH,
     )
