@@ -231,6 +231,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         ("“During a cramp” box", {"fields": ["quick_help_warning"]}),
         ("Home page", {"fields": ["position", "is_home_help"]}),
         ("Search", {"fields": ["search_phrases"]}),
+        ("Translation", {"fields": ["caught_up"]}),
         (
             "Publishing",
             {
@@ -384,10 +385,14 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
             hidden = {"publication_note", "reviewer_role"}
         elif not reviews_clinically(request.user):
             hidden = {"reviewer_role"}
-        return [
+        # "Caught up" only for a translation whose source has a newer version.
+        if obj is None or obj.source_news() is None:
+            hidden.add("caught_up")
+        shown = [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in fieldsets
         ]
+        return [(name, options) for name, options in shown if options["fields"]]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

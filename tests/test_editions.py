@@ -14,6 +14,7 @@ from django.utils import translation
 from articles.models import Article, Publication
 from articles.publishing.drafts import Snapshot, open_draft
 from articles.publishing.publish import go_live, lock, record_launch
+from tests.admin_forms import change_form_data, unrendered
 from tests.factories import ArticleFactory, SectionFactory, indexed
 from tests.test_queries import QUERY_BUDGET
 
@@ -44,7 +45,7 @@ def catch_up(translation_page):
     """The translator's catching up, signed off: the draft pinned to the source's newest
     publication goes live through the one publish step."""
     draft = open_draft(translation_page)
-    draft.translated_from = translation_page.source_news()
+    draft.translated_from = translation_page.source_news() or draft.translated_from
     draft.save()
     with transaction.atomic():
         go_live(
@@ -233,3 +234,58 @@ def test_a_translation_is_started_once_per_language_and_only_from_a_live_article
     assert "Choose one of the languages offered." in unknown
     assert "Only an article readers have can be translated" in not_live
     assert Article.objects.filter(language="ru").count() == 1
+
+
+def test_a_translator_saves_the_draft_and_says_when_it_has_caught_up(
+    editor, english, client, django_capture_on_commit_callbacks
+):
+    editor.post(reverse("admin:articles_article_translate", args=[english.pk]), {"language": "ru"})
+    russian = Article.objects.get(language="ru")
+    change = reverse("admin:articles_article_change", args=[russian.pk])
+    page = unrendered(editor, change)
+    assert "caught_up" not in str(page.context["adminform"].fieldsets)  # nothing to catch up
+    data = change_form_data(page, publish=False)
+    data["title"] = "Ночные судороги в икрах"
+
+    # The English edition's address is no obstacle: each language has its own.
+    assert editor.post(change, data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        catch_up(russian)  # approved and live (nothing to catch up yet)
+        record_launch(english)  # then the English page moves on
+    assert "has not caught up" in page_of(client, "/ru/articles/calf-cramps/")
+
+    stale = unrendered(editor, change)
+    assert "caught_up" in str(stale.context["adminform"].fieldsets)
+    data = change_form_data(stale, publish=False)
+    data["caught_up"] = "on"
+    assert editor.post(change, data).status_code == 302
+    assert open_draft(russian).translated_from == english_newest(english)
+    with django_capture_on_commit_callbacks(execute=True):
+        go_live(
+            lock(russian),
+            Publication(article=russian),
+            snapshot=Snapshot.of_rows(open_draft(russian)),
+        )
+
+    assert "has not caught up" not in page_of(client, "/ru/articles/calf-cramps/")
+
+
+def test_a_translation_links_only_to_articles_in_its_language(editor, english):
+    other = ArticleFactory(title="Restless legs", slug="restless-legs")
+    record_launch(other)
+    english.related_articles.add(other)
+    record_launch(english)
+    translate(other)  # the related article has a Russian edition
+
+    editor.post(reverse("admin:articles_article_translate", args=[english.pk]), {"language": "ru"})
+
+    draft = open_draft(Article.objects.get(language="ru", slug="calf-cramps"))
+    assert [a.language for a in draft.related_articles.all()] == ["ru"]
+
+
+def english_newest(english):
+    return Publication.objects.filter(article=english).latest("went_live_at")
+
+
+def page_of(client, url):
+    return client.get(url).content.decode()

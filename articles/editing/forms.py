@@ -350,6 +350,17 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         help_text="With “Save and publish”: such as “GP”. Readers see “Reviewed by (your "
         "name), (your role)”.",
     )
+    # A translation whose source has a newer version: the translator says when it has
+    # caught up, and once approved its readers are no longer told it is behind.
+    caught_up = forms.BooleanField(
+        label="This translation now says what the newer version says",
+        required=False,
+        help_text=(
+            "Tick when you have brought it up to date with the version of the page it "
+            "translates that readers have now. Once approved, readers no longer see that it "
+            "has not caught up."
+        ),
+    )
     # Set by the admin: whether the user may publish their own changes from here
     # (may_save_and_publish), whether that records a clinical review, and the page this
     # form's draft belongs to (None for a new article).
@@ -427,6 +438,8 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
         # A draft only proposes its address and the home page's box (the database checks
         # pages only); say so now rather than when it is approved.
         others = Article.objects.exclude(pk=self.page.pk) if self.page else Article.objects
+        # Each language's editions have their own addresses and home page.
+        others = others.filter(language=self.instance.language)
         slug = cleaned.get("slug")
         if slug and others.filter(slug=slug).exists():
             self.add_error("slug", "Another article already has this web address.")
@@ -474,6 +487,10 @@ class ArticleAdminForm(OneKindOfLineBreak, forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.edit_token = uuid.uuid4()
+        if self.cleaned_data.get("caught_up") and self.instance.translated_from_id:
+            self.instance.translated_from = self.instance.source_news() or (
+                self.instance.translated_from
+            )
         return super().save(commit)
 
 

@@ -576,7 +576,7 @@ class Article(TimeStampedModel):
 
     def release_address(self):
         """Drop any redirect from this article's own address: it lives there now."""
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        SlugRedirect.objects.filter(old_slug=self.slug, article__language=self.language).delete()
 
 
 class ArticlePart(TimeStampedModel):

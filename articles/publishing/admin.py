@@ -7,7 +7,7 @@ import contextlib
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -95,6 +95,8 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
                     )
             except translations.CannotTranslate as refusal:
                 problem = str(refusal)
+            except IntegrityError:  # another editor started the same one meanwhile
+                problem = "This translation was started by someone else just now."
             else:
                 self.message_user(
                     request,

@@ -82,7 +82,8 @@ def article_changed(article, before, content_changed=True):
     if before.was_live and before.slug and before.slug != article.slug:
         article.keep_old_address(before.slug)
         kept = before.slug
-    took_from = Article.objects.exclude(pk=article.pk).formerly_at(article.slug).first()
+    others = Article.objects.exclude(pk=article.pk).filter(language=article.language)
+    took_from = others.formerly_at(article.slug).first()
     article.release_address()
     if before.slug is not None and (content_changed or before.restoring):
         article.mark_content_changed()

@@ -49,7 +49,21 @@ def start_translation(source, language, user):
             "Only an article readers have can be translated: a translation is made from the "
             "version they read."
         )
+    if Article.objects.filter(language=language, slug=source.slug).exists():
+        raise CannotTranslate(
+            f"Another {languages.name(language)} article has the web address "
+            f"“{source.slug}”. Change one of the two addresses first."
+        )
     snapshot = Snapshot.of_rows(Article.objects.with_parts().get(pk=source.pk))
+    # Related articles in the same language only: their editions in it, where they have one.
+    snapshot.related = list(
+        Article.objects.filter(
+            language=language,
+            translation_key__in=Article.objects.filter(pk__in=snapshot.related).values(
+                "translation_key"
+            ),
+        ).values_list("pk", flat=True)
+    )
     edition = snapshot.article
     edition.language, edition.translated_from = language, pinned
     # Readers get it once it is translated and signed off, like any new article.

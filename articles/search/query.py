@@ -103,7 +103,12 @@ def query_terms(query):
         if words[at] not in STOP_WORDS:
             groups.append([(words[at],)])
         at += 1
-    return [group for group in groups if group]
+    # A word searched twice is one group ("swollen swollen" names one sign).
+    unique = []
+    for group in groups:
+        if group and group not in unique:
+            unique.append(group)
+    return unique
 
 
 def search(query):

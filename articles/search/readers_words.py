@@ -43,12 +43,9 @@ def load(synonym_model, path=FILE):
 
 def words_in(texts):
     """The distinct words, lower case, made only of letters, in these texts."""
-    return {
-        word.lower()
-        for text in texts
-        for word in WORD.findall(text or "")
-        if word.isalpha() and len(word) <= MAX_WORD_LENGTH
-    }
+    lowered = (word.lower() for text in texts for word in WORD.findall(text or ""))
+    # Lower case first: it can lengthen a word ("İ" is two characters lower-cased).
+    return {word for word in lowered if word.isalpha() and len(word) <= MAX_WORD_LENGTH}
 
 
 def remember_words(search_word_model, texts):
