@@ -254,3 +254,28 @@ def test_restoring_a_version_from_before_a_clinical_review_keeps_the_review(seed
 
     assert list(seed_article.reviews.values()) == reviews
     assert not Review.objects.filter(article__draft_of=seed_article).exists()
+
+
+def test_a_deleted_translation_comes_back_in_its_language_unless_it_has_been_replaced(
+    admin_client,
+):
+    source = ArticleFactory(title="Calf cramps", slug="calf-cramps")
+    russian = ArticleFactory(
+        status=Article.Status.DRAFT, publish_at=None, title="Судороги", slug="sudorogi",
+        language="ru", translation_key=source.translation_key,
+    )  # fmt: skip
+    save_through_admin(admin_client, russian)
+    delete_url = reverse("admin:articles_article_delete", args=[russian.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    [version] = Version.objects.get_deleted(Article)
+    recover_url = reverse("admin:articles_article_recover", args=[version.pk])
+    replacement = ArticleFactory(
+        slug="novaya", language="ru", translation_key=source.translation_key
+    )
+
+    assert admin_client.post(recover_url).status_code == 302  # said, not a 500
+    assert not Article.objects.filter(title="Судороги").exists()
+
+    replacement.delete()
+    assert admin_client.post(recover_url).status_code == 302
+    assert Article.objects.get(title="Судороги").language == "ru"

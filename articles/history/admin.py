@@ -126,6 +126,17 @@ class ArticleHistoryAdmin(CompareVersionAdmin):
                         messages.ERROR,
                     )
                     return redirect("admin:articles_article_recoverlist")
+                edition = snapshot.article
+                if Article.objects.filter(
+                    translation_key=edition.translation_key, language=edition.language
+                ).exists():
+                    self.message_user(
+                        request,
+                        f"This article has a {edition.get_language_display()} edition again "
+                        "since it was deleted. Nothing was recovered.",
+                        messages.ERROR,
+                    )
+                    return redirect("admin:articles_article_recoverlist")
                 draft = Article(title=snapshot.article.title)
                 page = start_article(draft, snapshot)
                 signoff.record_edit(page, draft, request.user, "Recovered after deletion")
