@@ -412,12 +412,7 @@ class Article(TimeStampedModel):
         pinned = self.translated_from
         if pinned is None:
             return None
-        newest = (
-            type(pinned).objects.gone_live()
-            .filter(article_id=pinned.article_id)
-            .order_by("-went_live_at", "-pk")
-            .first()
-        )  # fmt: skip
+        newest = type(pinned).objects.filter(article_id=pinned.article_id).newest()
         return newest if newest is not None and newest.pk != pinned.pk else None
 
     def stage(self, now=None):

@@ -56,6 +56,10 @@ class PublicationQuerySet(models.QuerySet):
     def gone_live(self):
         return self.filter(went_live_at__isnull=False)
 
+    def newest(self):
+        """The one of these readers got last (rendered.read's SQL asks the same)."""
+        return self.gone_live().order_by("-went_live_at", "-pk").first()
+
     def waiting(self):
         """Approved versions of live articles that go live at a set time."""
         return self.filter(went_live_at__isnull=True)

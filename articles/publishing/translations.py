@@ -18,12 +18,7 @@ class CannotTranslate(Exception):
 
 def newest_publication(page):
     """The version of `page` readers have now (its newest publication gone live)."""
-    return (
-        Publication.objects.gone_live()
-        .filter(article=page)
-        .order_by("-went_live_at", "-pk")
-        .first()
-    )
+    return Publication.objects.filter(article=page).newest()
 
 
 def missing_languages(page):

@@ -51,8 +51,8 @@ def words_in(texts):
 def remember_words(search_word_model, texts):
     """Keep the words of these texts as words readers see (those already kept stay)."""
     words = sorted(words_in(texts))
-    # Most of a page's words are known after its first indexing: asking which are known
-    # costs a third of inserting them all again and letting the database refuse them.
+    # Most of a page's words are known after its first indexing: asking which are known is
+    # cheaper than inserting them all again for the database to refuse.
     known = set()
     for start in range(0, len(words), BATCH):
         batch = words[start : start + BATCH]

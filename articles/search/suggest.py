@@ -2,8 +2,8 @@
 word, made of words that the published articles use.
 
 The words are every word live pages show (kept by the write path as it indexes a page)
-and the editors' synonyms, compared with rapidfuzz, a C++ edit-distance library: a few
-milliseconds for tens of thousands of words, and only for a search that found little.
+and the editors' synonyms, compared with rapidfuzz, a C++ edit-distance library, and
+only for a search that found little.
 They are kept in the cache for a few minutes, so a new article's words are offered soon
 after it goes live.
 """
@@ -36,8 +36,8 @@ def vocabulary():
 
 
 def is_known(word, known):
-    # The vocabulary is sorted: a binary search, not a set of tens of thousands of words
-    # built for every misspelt search.
+    # The vocabulary is sorted: a binary search, not a set of every word built for each
+    # misspelt search.
     at = bisect.bisect_left(known, word)
     return at < len(known) and known[at] == word
 
