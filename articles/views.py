@@ -118,7 +118,7 @@ class ArticleDetailView(DetailView):
         # The page shows this article and links to its related ones: only their changes
         # (and the lists') make the cached page stale, and it lasts until the next of
         # them goes live, comes down or changes to an approved version.
-        editions, source_news = _editions_and_news(article)
+        editions, translation_of = _editions_and_source(article)
         # Its other editions' changes change its language links (and a source's newer
         # version, its notice) too.
         shown = [article, *related, *editions]
@@ -132,7 +132,7 @@ class ArticleDetailView(DetailView):
             "og_type": "article",
             "editions": [self._edition(one) for one in editions],
             "alternates": self._alternates(article, editions),
-            "source_news": source_news,
+            "translation_of": translation_of,
             **super().get_context_data(**kwargs),
         }
 
@@ -182,30 +182,36 @@ def _by_code(edition):
 
 
 @dataclass(frozen=True)
-class SourceNews:
-    """What a stale translation's notice says: when its source changed, and where it is."""
+class TranslationOf:
+    """What a translation's page says of its source: which version it translates (when
+    that went live), where the source is (None if readers no longer have it), and, if the
+    source has changed since, when (the page's notice)."""
 
-    went_live_at: datetime.datetime
     source: Edition | None
+    translates: datetime.datetime
+    updated_at: datetime.datetime | None
 
 
-def _editions_and_news(article):
-    """The article's live editions in other languages, and for a stale translation its
-    notice (else None): from the page's first query when it read them (rendered.read),
+def _editions_and_source(article):
+    """The article's live editions in other languages, and for a translation what it
+    translates (else None): from the page's first query when it read them (rendered.read),
     else asked for (the admin's preview)."""
     if hasattr(article, "edition_list"):
         editions = article.edition_list
-        if article.translated_from_id in (None, article.source_newest_id):
+        if article.translated_from_id is None:
             return editions, None
         source = next((one for one in editions if one.pk == article.source_article_id), None)
-        return editions, SourceNews(article.source_newest_at, source)
+        stale = article.source_newest_id != article.translated_from_id
+        return editions, TranslationOf(
+            source, article.source_pinned_at, article.source_newest_at if stale else None
+        )
     editions = [Edition.of(one) for one in article.editions()]
-    newer = article.source_news()
-    if newer is None:
+    pinned = article.translated_from
+    if pinned is None:
         return editions, None
-    source = newer.article
-    live = Edition.of(source) if source.is_live() else None
-    return editions, SourceNews(newer.went_live_at, live)
+    newer = article.source_news()
+    live = Edition.of(pinned.article) if pinned.article.is_live() else None
+    return editions, TranslationOf(live, pinned.went_live_at, newer and newer.went_live_at)
 
 
 def until_it_changes(response, next_change):

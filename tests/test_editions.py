@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from articles.models import Article, Publication
 from articles.publishing.drafts import Snapshot, open_draft
@@ -124,27 +124,38 @@ def test_each_edition_links_to_the_others_in_their_own_language(client, english)
     assert 'hreflang="en-GB" lang="en-GB">English</a>' in russian_page
 
 
+def on_the_page(publication):
+    """The day `publication` went live, as a Russian page writes it."""
+    with translation.override("ru"):
+        return formats.date_format(timezone.localtime(publication.went_live_at), "j E Y")
+
+
 def test_a_translation_says_so_once_its_source_has_a_newer_version(
     client, english, django_capture_on_commit_callbacks
 ):
     russian = translate(english)
-    assert "has not caught up" not in page(client, "/ru/articles/calf-cramps/")[1]
+    body = page(client, "/ru/articles/calf-cramps/")[1]
+    # Always: the version it translates, with a link to the source.
+    note = re.search(r'<div class="translation-note".*?</div>', body, re.S)[0]
+    assert on_the_page(russian.translated_from) in note
+    assert 'href="/articles/calf-cramps/" hreflang="en-GB">' in note
+    assert "stale-notice" not in body
 
     # A newer version of the English page goes live (and its transaction commits).
     with django_capture_on_commit_callbacks(execute=True):
         record_launch(english)
     body = page(client, "/ru/articles/calf-cramps/")[1]
 
-    assert "This translation has not caught up yet." in body
-    assert 'href="/articles/calf-cramps/" hreflang="en-GB">Read the English page</a>' in body
-    assert russian.source_news() == Publication.objects.filter(article=english).latest(
-        "went_live_at"
-    )
+    newer = Publication.objects.filter(article=english).latest("went_live_at")
+    notice = re.search(r'<p class="stale-notice">.*?</p>', body, re.S)[0]
+    assert on_the_page(newer) in notice
+    assert 'href="/articles/calf-cramps/" hreflang="en-GB" lang="en-GB">' in notice
+    assert russian.source_news() == newer
 
     with django_capture_on_commit_callbacks(execute=True):
         catch_up(russian)
 
-    assert "has not caught up" not in page(client, "/ru/articles/calf-cramps/")[1]
+    assert "stale-notice" not in page(client, "/ru/articles/calf-cramps/")[1]
     assert Article.objects.get(pk=russian.pk).source_news() is None
 
 

@@ -74,9 +74,10 @@ def _read_sql(vendor):
       for a later time (the page is current until then);
     - edition_list: its live editions in other languages, "id:language:slug" each, space
       between (articles.editions);
-    - source_article_id, source_newest_id, source_newest_at: for a translation, its
-      source, and the source's newest publication and when it went live (the page says
-      so when that is not the one it translates)."""
+    - source_article_id, source_pinned_at, source_newest_id, source_newest_at: for a
+      translation, its source, when the version it translates went live, and the
+      source's newest publication and when it went live (the page says so when that is
+      not the one it translates)."""
     quote = connection.ops.quote_name
     pages = quote(RenderedPage._meta.db_table)
     articles = quote(Article._meta.db_table)
@@ -113,6 +114,8 @@ def _read_sql(vendor):
                 WHERE e.translation_key = a.translation_key AND e.id <> a.id
                   AND {live_condition("e", None)[0]}) AS edition_list,
                {source} AS source_article_id,
+               (SELECT s.went_live_at FROM {waiting} s WHERE s.id = a.translated_from_id)
+                   AS source_pinned_at,
                {newest.format(column="id")} AS source_newest_id,
                {newest.format(column="went_live_at")} AS source_newest_at
         FROM {articles} a
@@ -140,6 +143,7 @@ def read(request, slug, now=None):
         article.next_switch = _moment(article.next_switch)
         article.stored_until = _moment(article.stored_until)
         article.source_newest_at = _moment(article.source_newest_at)
+        article.source_pinned_at = _moment(article.source_pinned_at)
         article.edition_list = [
             Edition(int(pk), language, slug)
             for pk, language, slug in (

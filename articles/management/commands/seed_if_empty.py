@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import PART_MODELS, Article
+from articles.models import PART_MODELS, Article, Publication
 from articles.publishing import changes
 from articles.publishing.drafts import record_version
 from articles.publishing.publish import record_launch
@@ -36,6 +37,13 @@ SEED_COMMENTS = {
 }
 # What readers are told changed ("What changed" on the page).
 SEED_NOTE = "Safety advice updated: when to get help is now near the top, with more warning signs."
+# The launch articles' Russian editions (fixtures/translations/ru/), made from the corrected
+# English by a translator who is not a clinician: each pinned to the English version it
+# translates, and reviewed by nobody until a clinician signs it off.
+TRANSLATIONS = {"ru": SEED_FIXTURES}
+TRANSLATION_COMMENT = (
+    "Translated from the corrected English launch version; not yet checked by a clinician"
+)
 
 
 class Command(BaseCommand):
@@ -54,19 +62,40 @@ class Command(BaseCommand):
             # article of a stage before recording any, so each revision holds its links.
             first_edits = {name.removesuffix("-first-edit"): c for name, c in FIRST_EDITS.items()}
             for slug, revision in self.load(FIRST_EDITS, first_edits).items():
-                record_launch(Article.objects.get(slug=slug), revision)
+                record_launch(Article.objects.get(slug=slug, language=settings.LANGUAGE_CODE), revision)
             for slug, revision in self.load(SEED_FIXTURES, SEED_COMMENTS).items():
-                record_launch(Article.objects.get(slug=slug), revision, note=SEED_NOTE)
+                record_launch(
+                    Article.objects.get(slug=slug, language=settings.LANGUAGE_CODE),
+                    revision, note=SEED_NOTE,
+                )  # fmt: skip
+            for language, names in TRANSLATIONS.items():
+                self.load_translations(language, names)
             changes.articles_loaded(Article.objects.all())
 
     def load(self, fixtures, comments):
         """Load `fixtures` over the articles' parts, and record each article named in
         `comments` (by address) as a revision with its comment: {address: revision}."""
         for part in PART_MODELS:
-            part.objects.all().delete()
+            part.objects.filter(article__language=settings.LANGUAGE_CODE).delete()
         call_command("loaddata", *fixtures, verbosity=self.verbosity)
         self.link_both_ways()
         return {slug: self.record_revision(slug, comment) for slug, comment in comments.items()}
+
+    def load_translations(self, language, names):
+        """Load the editions in `language` of the articles at `names` (addresses, the same
+        as their sources'), each pinned to its source's live version, and put them live."""
+        call_command(
+            "loaddata", *(f"translations/{language}/{name}" for name in names),
+            verbosity=self.verbosity,
+        )  # fmt: skip
+        self.link_both_ways()
+        for name in names:
+            source = Article.objects.get(slug=name, language=settings.LANGUAGE_CODE)
+            edition = Article.objects.get(slug=name, language=language)
+            edition.translation_key = source.translation_key
+            edition.translated_from = Publication.objects.filter(article=source).newest()
+            edition.save(update_fields=["translation_key", "translated_from"])
+            record_launch(edition, record_version(edition, None, TRANSLATION_COMMENT))
 
     def link_both_ways(self):
         """The fixtures name each link between the launch articles once (the first cannot
@@ -81,4 +110,5 @@ class Command(BaseCommand):
 
     def record_revision(self, slug, comment):
         """Record the article at `slug`, with all its parts, in its history."""
-        return record_version(Article.objects.get(slug=slug), None, comment)
+        article = Article.objects.get(slug=slug, language=settings.LANGUAGE_CODE)
+        return record_version(article, None, comment)
