@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -20,8 +21,9 @@ RUN_ONCE = {
     "test_access", "test_admin", "test_admin_rough_edges", "test_admin_wording", "test_audit",
     "test_browser", "test_browser_admin", "test_browser_dashboard", "test_browser_errors",
     "test_change_page", "test_compare", "test_crawl", "test_deploy", "test_editor_views",
-    "test_editorial", "test_evidence", "test_http", "test_image_uploads", "test_launch_content",
-    "test_markdown", "test_numbers", "test_reviews", "test_roles", "test_security", "test_seo",
+    "test_editorial", "test_evidence", "test_http", "test_image_uploads",
+    "test_interface_language", "test_launch_content", "test_markdown", "test_numbers",
+    "test_reviews", "test_roles", "test_security", "test_seo",
     "test_settings", "test_static", "test_translated_content", "test_urls", "test_views",
 }  # fmt: skip
 
@@ -94,9 +96,16 @@ def seed_article(db):
 
 @pytest.fixture
 def launch_content(db):
-    """Both launch articles, as `make run` loads them into an empty database."""
+    """Both launch articles, as `make run` loads them into an empty database (their
+    Russian editions too, left out of the list: `translations` gives them)."""
     call_command("seed_if_empty", verbosity=0)
-    return list(Article.objects.order_by("pk"))
+    return list(Article.objects.filter(language=settings.LANGUAGE_CODE).order_by("pk"))
+
+
+@pytest.fixture
+def translations(launch_content):
+    """The launch articles' editions in other languages, as the seed loads them."""
+    return list(Article.objects.exclude(language=settings.LANGUAGE_CODE).order_by("pk"))
 
 
 @pytest.fixture

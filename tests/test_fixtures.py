@@ -20,6 +20,7 @@ from articles.models import (
     Callout,
     Evidence,
     PreventionTip,
+    Publication,
     ReliefTechnique,
     Review,
     Section,
@@ -125,8 +126,26 @@ def test_launch_content_never_recommends_quinine(launch_content):
 def test_seed_if_empty_loads_into_an_empty_database_and_makes_it_searchable():
     call_command("seed_if_empty", verbosity=0)
 
-    article = Article.objects.get(slug="night-calf-cramps")
+    article = Article.objects.get(slug="night-calf-cramps", language="en-gb")
     assert "idiopathic" in article.search_document
+
+
+def test_the_seed_loads_each_launch_articles_russian_edition_pinned_to_its_source(
+    launch_content, translations
+):
+    assert [(one.slug, one.language) for one in translations] == [
+        ("night-calf-cramps", "ru"), ("cramp-or-something-else", "ru"),
+    ]  # fmt: skip
+    for source, edition in zip(launch_content, translations, strict=True):
+        assert edition.translation_key == source.translation_key
+        # The version readers of the English page have: the translation is not stale.
+        assert edition.translated_from == Publication.objects.filter(article=source).newest()
+        assert edition.is_live() and edition.source_news() is None
+        # Nobody has checked it: no review of any kind is recorded for it.
+        assert not edition.reviews.exists()
+        assert "судорог" in edition.search_document
+    first, second = translations
+    assert list(first.related_articles.all()) == [second]
 
 
 def test_seed_if_empty_never_overwrites_an_editors_work(seed_article):

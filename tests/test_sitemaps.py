@@ -11,21 +11,26 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
-def sitemap_entries(client):
-    """Every address in every sitemap file the index lists, with its lastmod."""
+def sitemap_urls(client):
+    """Every <url> element of every sitemap file the index lists."""
     index = client.get(reverse("sitemap"))
     assert index.status_code == 200
-    entries = {}
     for location in ET.fromstring(index.content).iterfind("s:sitemap/s:loc", NS):
         assert location.text.startswith("https://testserver/sitemap-")
         response = client.get(location.text.removeprefix("https://testserver"))
         assert response.status_code == 200
-        for url in ET.fromstring(response.content).iterfind("s:url", NS):
-            lastmod = url.find("s:lastmod", NS)
-            entries[url.find("s:loc", NS).text] = None if lastmod is None else lastmod.text
+        yield from ET.fromstring(response.content).iterfind("s:url", NS)
+
+
+def sitemap_entries(client):
+    """Every address in the sitemaps, with its lastmod."""
+    entries = {}
+    for url in sitemap_urls(client):
+        lastmod = url.find("s:lastmod", NS)
+        entries[url.find("s:loc", NS).text] = None if lastmod is None else lastmod.text
     return entries
 
 
@@ -37,8 +42,32 @@ def test_lists_published_articles_and_pages_by_absolute_url(client, launch_conte
         "https://testserver/diary/",
         "https://testserver/articles/night-calf-cramps/",
         "https://testserver/articles/cramp-or-something-else/",
+        "https://testserver/ru/",
+        "https://testserver/ru/diary/",
+        "https://testserver/ru/articles/night-calf-cramps/",
+        "https://testserver/ru/articles/cramp-or-something-else/",
     }
     assert entries["https://testserver/articles/night-calf-cramps/"] == "2026-12-07"
+
+
+def test_every_edition_lists_the_others_and_they_list_it(client, translations):
+    alternates = {
+        url.find("s:loc", NS).text: {
+            link.get("hreflang"): link.get("href") for link in url.iterfind("x:link", NS)
+        }
+        for url in sitemap_urls(client)
+    }
+
+    for address, links in alternates.items():
+        # Itself, the other language, and the English page as the default.
+        assert set(links) == {"en-GB", "ru", "x-default"}, address
+        assert address in links.values()
+        assert links["x-default"] == links["en-GB"]
+        for other in links.values():
+            assert alternates[other] == links  # each edition names the same set
+    assert alternates["https://testserver/ru/articles/night-calf-cramps/"]["en-GB"] == (
+        "https://testserver/articles/night-calf-cramps/"
+    )
 
 
 def test_drafts_and_scheduled_articles_are_absent(client):

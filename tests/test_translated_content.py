@@ -1,5 +1,5 @@
 """The Russian launch content (fixtures/translations/ru/), made from the corrected English
-by a translator who is not a clinician, and not yet loaded: what a translation must keep
+by a translator who is not a clinician, and loaded by the seed: what a translation must keep
 of its source, checked part by part against the English fixtures, so that no warning
 sign, number or caution is lost in translation."""
 

@@ -62,7 +62,9 @@ class Command(BaseCommand):
             # article of a stage before recording any, so each revision holds its links.
             first_edits = {name.removesuffix("-first-edit"): c for name, c in FIRST_EDITS.items()}
             for slug, revision in self.load(FIRST_EDITS, first_edits).items():
-                record_launch(Article.objects.get(slug=slug, language=settings.LANGUAGE_CODE), revision)
+                record_launch(
+                    Article.objects.get(slug=slug, language=settings.LANGUAGE_CODE), revision
+                )
             for slug, revision in self.load(SEED_FIXTURES, SEED_COMMENTS).items():
                 record_launch(
                     Article.objects.get(slug=slug, language=settings.LANGUAGE_CODE),
