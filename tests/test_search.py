@@ -225,7 +225,9 @@ def test_an_editors_synonym_finds_readers_words_at_once(editor, db):
     assert titles("fluid pills") == []
 
     add = reverse("admin:articles_synonym_add")
-    response = editor.post(add, {"words": "fluid pills, diuretics", "note": ""})
+    response = editor.post(
+        add, {"words": "fluid pills, diuretics", "language": "en-gb", "note": ""}
+    )
 
     assert response.status_code == 302
     assert titles("fluid pills") == ["Diuretics and cramps"]
@@ -235,7 +237,7 @@ def test_a_synonym_needs_two_different_phrases(editor, db):
     add = reverse("admin:articles_synonym_add")
     kept = Synonym.objects.count()  # the launch list
     for words in ("diuretics", "diuretics, Diuretics", ", ,", "a b c d e f, g"):
-        response = editor.post(add, {"words": words, "note": ""})
+        response = editor.post(add, {"words": words, "language": "en-gb", "note": ""})
         assert response.status_code == 200, words
     assert Synonym.objects.count() == kept
 

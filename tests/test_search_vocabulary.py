@@ -31,7 +31,9 @@ def test_every_line_is_a_synonym_an_editor_could_have_saved(db):
     sources = [source for _, source in ENTRIES]
     assert len(set(sources)) == len(sources)  # a line is known by its words or its source
     for words, source in ENTRIES:
-        Synonym(words=words, note=source).full_clean(validate_unique=False)
+        Synonym(words=words, note=source).full_clean(
+            validate_unique=False, validate_constraints=False
+        )
         assert source  # every entry says where it comes from
 
 
@@ -42,7 +44,9 @@ def test_editors_see_and_change_the_vocabulary(editor, db):
     assert "nocturnal" in editor.get(listing + "?q=nocturnal").content.decode()
 
     url = reverse("admin:articles_synonym_change", args=[changed.pk])
-    response = editor.post(url, {"words": "cramp, spasm", "note": changed.note})
+    response = editor.post(
+        url, {"words": "cramp, spasm", "language": "en-gb", "note": changed.note}
+    )
 
     assert response.status_code == 302
     changed.refresh_from_db()

@@ -136,6 +136,12 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def anchor_of(heading):
+    """A heading's id on the page: its words, lower case, joined by hyphens, in any script
+    (a Russian heading keeps its letters; Django's slugify would keep only ASCII ones)."""
+    return slugify(heading, allow_unicode=True)
+
+
 @dataclass(frozen=True)
 class Edition:
     """One language's edition of an article, as a page links to it."""
@@ -676,7 +682,7 @@ class Section(HasMarkdownBody, CitesSources, ArticlePart):
     def anchor(self):
         # The heading's id on the page (article_detail.html); a section without one is
         # found at its text.
-        return slugify(self.heading) if self.heading else f"section-{self.pk}"
+        return anchor_of(self.heading) if self.heading else f"section-{self.pk}"
 
     def appendix_template(self):
         """The template that draws the chosen list: one per choice, named after it. The

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -20,10 +21,13 @@ def phrase_words(text):
 class Synonym(models.Model):
     """Words and phrases readers use for the same thing: a search for one finds them all."""
 
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text="The language of the words: searches in it use them.",
+    )  # fmt: skip
     words = models.CharField(
         "words and phrases",
         max_length=300,
-        unique=True,
         help_text="Two or more words or phrases that mean the same to readers, separated by "
         "commas, such as “water tablets, diuretics”.",
     )
@@ -35,7 +39,10 @@ class Synonym(models.Model):
     )
 
     class Meta:
-        ordering = ["words"]
+        ordering = ["language", "words"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "words"], name="one_synonym_per_language")
+        ]
 
     def __str__(self):
         return self.words
@@ -69,7 +76,15 @@ class SearchWord(models.Model):
     The write path adds each page's words when it indexes the page; words a page no longer
     has stay, as a correction is only offered when it finds pages."""
 
-    word = models.CharField(max_length=MAX_WORD_LENGTH, unique=True)
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    word = models.CharField(max_length=MAX_WORD_LENGTH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="one_word_per_language")
+        ]
 
     def __str__(self):
         return self.word

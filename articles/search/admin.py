@@ -14,8 +14,10 @@ from articles.search import log
 
 @admin.register(Synonym)
 class SynonymAdmin(WholeNumberIds, admin.ModelAdmin):
-    list_display = ["words", "note"]
+    list_display = ["words", "language", "note"]
+    list_filter = ["language"]
     search_fields = ["words", "note"]
+    fields = ["words", "language", "note"]
 
     def get_urls(self):
         report = self.admin_site.admin_view(self.searches_view)

@@ -10,16 +10,35 @@ from django.db import connection
 
 from articles.markdown import without_control_characters
 from articles.models import Article, SearchWord
-from articles.search.database import FTS_COLUMNS, FTS_TABLE, uses_postgresql
+from articles.search.database import (
+    FTS_COLUMNS,
+    FTS_TABLE,
+    STEMMED_BY_SQLITE,
+    configuration,
+    uses_postgresql,
+)
+from articles.search.query import stems, words_of
 from articles.search.readers_words import remember_words
 
-# Title first, then summary, then headings, then everything else on the page.
-DOCUMENT_VECTOR = (
-    SearchVector("title", weight="A", config="english")
-    + SearchVector("summary", weight="B", config="english")
-    + SearchVector("search_headings", weight="C", config="english")
-    + SearchVector("search_document", weight="D", config="english")
-)
+
+def document_vector(language):
+    """Title first, then summary, then headings, then everything else on the page, in the
+    text-search configuration of the article's language."""
+    config = configuration(language)
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("search_headings", weight="C", config=config)
+        + SearchVector("search_document", weight="D", config=config)
+    )
+
+
+def indexed_text(text, language):
+    """What SQLite's index holds of `text`: as it is for the language its tokenizer stems,
+    else the Snowball stems of its words, in order."""
+    if language == STEMMED_BY_SQLITE:
+        return text
+    return " ".join(stems(words_of(text), language))
 
 
 def reindex(articles):
@@ -30,20 +49,30 @@ def reindex(articles):
     for article in articles:
         article.search_headings, article.search_document = article.searchable_text()
     Article.objects.bulk_update(articles, ["search_headings", "search_document"])
-    # What a misspelt search may be corrected to: any word a page shows.
-    remember_words(
-        SearchWord,
-        (text for a in articles for text in (a.title, a.summary, a.search_headings,
-                                             a.search_document)),
-    )  # fmt: skip
+    by_language = {}
+    for article in articles:
+        by_language.setdefault(article.language, []).append(article)
+    for language, group in by_language.items():
+        # What a misspelt search in the language may be corrected to: any word a page shows.
+        remember_words(
+            SearchWord,
+            (text for a in group for text in (a.title, a.summary, a.search_headings,
+                                              a.search_document)),
+            language,
+        )  # fmt: skip
     pks = [article.pk for article in articles]
     if uses_postgresql():
-        Article.objects.filter(pk__in=pks).update(search_vector=DOCUMENT_VECTOR)
+        for language, group in by_language.items():
+            Article.objects.filter(pk__in=[a.pk for a in group]).update(
+                search_vector=document_vector(language)
+            )
         return
     # Control characters out, as in the text: the passages' marks are control characters.
     rows = [
-        (a.pk, without_control_characters(a.title), without_control_characters(a.summary),
-         a.search_headings, a.search_document)
+        (a.pk, *(indexed_text(text, a.language) for text in (
+            without_control_characters(a.title), without_control_characters(a.summary),
+            a.search_headings, a.search_document,
+        )))
         for a in articles
     ]  # fmt: skip
     placeholders = ", ".join(["%s"] * (len(FTS_COLUMNS) + 1))

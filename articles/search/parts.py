@@ -3,28 +3,20 @@ tips and causes whose words match, best first, each with a passage of its own wo
 link straight to it. A search for the signs on an urgent or emergency care card (a red
 flag: "swollen calf", "chest pain") gets that card, whole, above the results.
 
-The parts are matched in Python with the Snowball English stemmer, the algorithm of
-PostgreSQL's "english" configuration, close to SQLite's Porter: the index has found the
-articles; this only picks, within each, the parts to lead to.
+The parts are matched in Python with the Snowball stemmer of the page's language, the
+algorithm of PostgreSQL's configuration for it (for English, close to SQLite's Porter):
+the index has found the articles; this only picks, within each, the parts to lead to.
 """
 
 import itertools
-import re
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 
 from articles.markdown import markdown_to_text
 from articles.models import PART_MODELS, Advice, Article, Callout, Cause, Section
-from articles.search.query import (
-    PASSAGE_WORDS,
-    START,
-    STOP,
-    contains,
-    marked_passage,
-    stem,
-    stems,
-)
+from articles.search.database import configuration
+from articles.search.query import WORD, contains, marked_passage, passage, stems
 
 # Results whose parts are looked at, and the parts shown under each.
 ARTICLES_ANSWERED = 5
@@ -34,19 +26,23 @@ HEADING_WEIGHT = 3
 # A part's text must hold a stem's first letters, all but its last (Snowball changes at
 # most the end of a word: happy, happi), and at least this many, to be looked at closely.
 PREFIX = 3
-# The passage starts this many words before the first match.
-LEAD_IN = 6
 RED_FLAG_LEVELS = (Callout.Level.EMERGENCY, Callout.Level.URGENT)
-# Words that name no warning sign (as stems): those of every page of this site, and
-# everyday verbs that many signs use ("you get cramps after…"). A search made only of
-# them ("leg cramps") names no red flag, however many of the card's lines say them.
-TOPIC_STEMS = frozenset({
-    "cramp", "leg", "calf", "calv", "night", "muscl", "pain", "foot", "feet",
-    "get", "got", "have", "go", "make", "take", "one",
-})  # fmt: skip
+# Words that name no warning sign (as stems, in each text-search language): those of
+# every page of this site, and everyday verbs that many signs use ("you get cramps
+# after…"). A search made only of them ("leg cramps") names no red flag, however many of
+# the card's lines say them.
+TOPIC_STEMS = {
+    "english": frozenset({
+        "cramp", "leg", "calf", "calv", "night", "muscl", "pain", "foot", "feet",
+        "get", "got", "have", "go", "make", "take", "one",
+    }),
+    "russian": frozenset({
+        "судорог", "ног", "икр", "икроножн", "ноч", "ночн", "мышц", "мышечн", "бол",
+        "стоп", "свод", "свел", "быва", "ест",
+    }),
+}  # fmt: skip
 # With equal scores: a card, then advice, then text, then causes.
 KIND_ORDER = (Callout, Advice, Section, Cause)
-WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -91,7 +87,8 @@ def answer(results):
     prefetch_related_objects([r.article for r in answered], *Article.part_accessors())
     answers = Answers()
     # A group is a topic word if any of its phrases is (its synonyms mean the same).
-    signs = [group for group in wanted if not any(TOPIC_STEMS.issuperset(p) for p in group)]
+    topic = TOPIC_STEMS[configuration()]
+    signs = [group for group in wanted if not any(topic.issuperset(p) for p in group)]
     for result in answered:
         found = sorted(best_parts(result.article, wanted), key=_rank)
         result.parts = found[:PARTS_SHOWN]
@@ -167,24 +164,4 @@ def best_parts(article, wanted):
                 # Every word matched counts before how they matched.
                 score += matched * HEADING_WEIGHT * len(wanted)
                 text = body if words & set(body_stems) else heading
-                yield Answer(part, passage(text, words), score)
-
-
-def passage(text, wanted_stems):
-    """About PASSAGE_WORDS words of `text` from just before its first matched word, the
-    matched words marked."""
-    tokens = text.split()
-    cores = [WORD.search(token) for token in tokens]
-    hits = {
-        index for index, core in enumerate(cores) if core and stem(core.group()) in wanted_stems
-    }
-    start = max(0, min(hits) - LEAD_IN) if hits else 0
-    shown = []
-    for index in range(start, min(len(tokens), start + PASSAGE_WORDS)):
-        token, core = tokens[index], cores[index]
-        if index in hits:
-            token = f"{token[: core.start()]}{START}{core.group()}{STOP}{token[core.end() :]}"
-        shown.append(token)
-    before = "… " if start else ""
-    after = " …" if start + PASSAGE_WORDS < len(tokens) else ""
-    return marked_passage(before + " ".join(shown) + after)
+                yield Answer(part, marked_passage(passage(text, words)), score)

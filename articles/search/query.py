@@ -1,6 +1,8 @@
 """Reading the index: PostgreSQL's full-text search, or SQLite's FTS5, behaving the same:
 stemmed words (stretch, stretches, stretching), stop words ignored, title, summary and
-headings weighed above the text, whole words marked in the passage."""
+headings weighed above the text, whole words marked in the passage. Every search is in the
+page's language (languages.current()): its articles, its stemmer and stop words, its
+editors' synonyms."""
 
 import functools
 import operator
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import snowballstemmer
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -17,14 +20,19 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Replace
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import languages
 from articles.models import Article, Synonym
 from articles.querysets import live_condition
-from articles.search.database import FTS_TABLE, uses_postgresql
+from articles.search.database import (
+    FTS_TABLE,
+    STEMMED_BY_SQLITE,
+    configuration,
+    uses_postgresql,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -35,8 +43,8 @@ PASSAGE_WORDS = 30
 # The index's own columns, long and never shown: left in the database when results are
 # read (the passages come from the database's own marking, or from the parts).
 INDEX_COLUMNS = ("search_vector", "search_document", "search_headings", "change_notes")
-STOP_WORDS = frozenset((Path(__file__).parent / "english.stop").read_text().split())
-STEMMER = snowballstemmer.stemmer("english")
+# The passage starts this many words before the first match it marks.
+LEAD_IN = 6
 
 
 @dataclass
@@ -53,8 +61,11 @@ class Result:
         return cls(article, marked_passage(title or article.title), marked_passage(passage))
 
 
+WORD = re.compile(r"\w+")
+
+
 def words_of(text):
-    return re.findall(r"\w+", text or "")
+    return WORD.findall(text or "")
 
 
 def query_words(query):
@@ -80,9 +91,13 @@ def query_terms(query):
     # Words with a letter or digit: FTS5 would find nothing for "_", PostgreSQL ignores it.
     words = [word.lower() for word in query_words(query) if any(map(str.isalnum, word))]
     asked = stems(words)
+    common = stop_words()
     synonyms = [
         (alternatives, [tuple(stems(phrase)) for phrase in alternatives])
-        for alternatives in (synonym.alternatives() for synonym in Synonym.objects.all())
+        for alternatives in (
+            synonym.alternatives()
+            for synonym in Synonym.objects.filter(language=languages.current())
+        )
     ]
     groups, at = [], 0
     while at < len(words):
@@ -97,10 +112,10 @@ def query_terms(query):
             group = [(tuple(words[at : at + longest]))]
             for size, alternatives in matches:
                 group += [p for p in alternatives if size == longest and p not in group]
-            groups.append([p for p in group if not STOP_WORDS.issuperset(p)])
+            groups.append([p for p in group if not common.issuperset(p)])
             at += longest
             continue
-        if words[at] not in STOP_WORDS:
+        if words[at] not in common:
             groups.append([(words[at],)])
         at += 1
     # A word searched twice is one group ("swollen swollen" names one sign).
@@ -137,15 +152,49 @@ def search(query):
     return found
 
 
+def found_elsewhere(query):
+    """For a search that finds nothing in the page's language: how many articles it finds
+    in each other language, as {language: count}, languages with none left out."""
+    counts = {}
+    for code, _ in settings.LANGUAGES:
+        if code != languages.current():
+            with translation.override(code):
+                if found := search(query):
+                    counts[code] = len(found)
+    return counts
+
+
+def stop_words(language=None):
+    """The words too common to search for in `language` (by default the page's): those of
+    PostgreSQL's configuration for it."""
+    return _stop_words(configuration(language))
+
+
+@functools.cache
+def _stop_words(name):
+    return frozenset((Path(__file__).parent / f"{name}.stop").read_text("utf-8").split())
+
+
+def stem(word, language=None):
+    """A word's Snowball stem in `language`, by default the page's (the algorithm of
+    PostgreSQL's configuration for it)."""
+    return _stem(word.lower(), configuration(language))
+
+
+def stems(words, language=None):
+    name = configuration(language)
+    return [_stem(word.lower(), name) for word in words]
+
+
 @functools.lru_cache(maxsize=100_000)
-def stem(word):
-    """A word's Snowball English stem (PostgreSQL's "english" stemming); remembered, as
-    the same words come back on every search and stemming is pure Python."""
-    return STEMMER.stemWord(word.lower())
+def _stem(word, name):
+    # Remembered: the same words come back on every search, and stemming is pure Python.
+    return _stemmer(name).stemWord(word)
 
 
-def stems(words):
-    return [stem(word) for word in words]
+@functools.cache
+def _stemmer(name):
+    return snowballstemmer.stemmer(name)
 
 
 def is_best_bet(article, asked):
@@ -189,8 +238,10 @@ def contains(sequence, phrase):
 
 
 def _postgresql_search(groups, every):
+    config = configuration()
+
     def phrase(words):
-        return SearchQuery(" ".join(words), search_type="phrase", config="english")
+        return SearchQuery(" ".join(words), search_type="phrase", config=config)
 
     alternatives = [functools.reduce(operator.or_, map(phrase, group)) for group in groups]
     query = functools.reduce(operator.and_ if every else operator.or_, alternatives)
@@ -201,7 +252,7 @@ def _postgresql_search(groups, every):
             lambda value, mark: Replace(value, Value(mark), Value("")), (START, STOP), F(field)
         )
         return SearchHeadline(
-            text, query, config="english", start_sel=START, stop_sel=STOP, **options
+            text, query, config=config, start_sel=START, stop_sel=STOP, **options
         )
 
     passage = {
@@ -239,10 +290,16 @@ COLUMN_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
 
 
 def _sqlite_search(groups, every):
+    # SQLite stems English itself; other languages' rows hold stems (index.indexed_text),
+    # so the words searched are stemmed here.
+    by_sqlite = languages.current() == STEMMED_BY_SQLITE
     # Each phrase a quoted FTS5 string (its words are \w+ only): whatever a reader types
     # is words, never syntax.
     match = (" AND " if every else " OR ").join(
-        "(" + " OR ".join(f'"{" ".join(words)}"' for words in group) + ")" for group in groups
+        "("
+        + " OR ".join(f'"{" ".join(words if by_sqlite else stems(words))}"' for words in group)
+        + ")"
+        for group in groups
     )
     live, params = live_condition("a", connection.ops.adapt_datetimefield_value(timezone.now()))
     weights = ", ".join(map(str, COLUMN_WEIGHTS))
@@ -259,6 +316,8 @@ def _sqlite_search(groups, every):
         ranked = [pk for (pk,) in cursor.fetchall()]
         if not ranked:
             return []
+        if not by_sqlite:
+            return _marked_in_python(ranked, groups)
         # Marks only for the articles shown: whole words, in the title, the summary and
         # a passage of the text.
         cursor.execute(
@@ -276,6 +335,43 @@ def _sqlite_search(groups, every):
         for pk in ranked
         if pk in articles  # deleted since the first query
     ]
+
+
+def _marked_in_python(ranked, groups):
+    """The results at `ranked`, their matched words marked here: SQLite would mark the
+    stems its index holds, not the words readers read."""
+    wanted = {stem(word) for group in groups for phrase in group for word in phrase}
+    articles = Article.objects.in_bulk(ranked)
+    results = []
+    for article in (articles[pk] for pk in ranked if pk in articles):
+        text = passage(article.search_document, wanted)
+        if STOP not in text:
+            text = passage(article.summary, wanted)
+        title = passage(article.title, wanted, size=None)
+        results.append(Result(article, marked_passage(title), marked_passage(text)))
+    return results
+
+
+def passage(text, wanted_stems, size=PASSAGE_WORDS):
+    """About `size` words of `text` from just before its first matched word (all of it if
+    `size` is None), the words whose stems are `wanted_stems` between START and STOP
+    marks."""
+    tokens = (text or "").split()
+    cores = [WORD.search(token) for token in tokens]
+    hits = {
+        index for index, core in enumerate(cores) if core and stem(core.group()) in wanted_stems
+    }
+    start = max(0, min(hits) - LEAD_IN) if hits and size else 0
+    size = size or len(tokens)
+    shown = []
+    for index in range(start, min(len(tokens), start + size)):
+        token, core = tokens[index], cores[index]
+        if index in hits:
+            token = f"{token[: core.start()]}{START}{core.group()}{STOP}{token[core.end() :]}"
+        shown.append(token)
+    before = "… " if start else ""
+    after = " …" if start + size < len(tokens) else ""
+    return before + " ".join(shown) + after
 
 
 def marked_passage(text):

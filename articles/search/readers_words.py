@@ -48,18 +48,20 @@ def words_in(texts):
     return {word for word in lowered if word.isalpha() and len(word) <= MAX_WORD_LENGTH}
 
 
-def remember_words(search_word_model, texts):
-    """Keep the words of these texts as words readers see (those already kept stay)."""
+def remember_words(search_word_model, texts, language=None):
+    """Keep the words of these texts, in `language`, as words readers see (those already
+    kept stay). A migration's historical model may predate languages: no language, then."""
     words = sorted(words_in(texts))
+    scope = {"language": language} if language else {}
     # Most of a page's words are known after its first indexing: asking which are known is
     # cheaper than inserting them all again for the database to refuse.
     known = set()
     for start in range(0, len(words), BATCH):
         batch = words[start : start + BATCH]
-        rows = search_word_model.objects.filter(word__in=batch)
+        rows = search_word_model.objects.filter(word__in=batch, **scope)
         known.update(rows.values_list("word", flat=True))
     search_word_model.objects.bulk_create(
-        [search_word_model(word=word) for word in words if word not in known],
+        [search_word_model(word=word, **scope) for word in words if word not in known],
         ignore_conflicts=True,  # another writer may add the same word meanwhile
         batch_size=BATCH,
     )

@@ -13,8 +13,9 @@ import bisect
 from django.core.cache import cache
 from rapidfuzz import fuzz, process
 
+from articles import languages
 from articles.models import SearchWord, Synonym
-from articles.search.query import STOP_WORDS, query_words, search
+from articles.search.query import query_words, search, stop_words
 from articles.search.readers_words import words_in
 
 VOCABULARY_KEY = "search:vocabulary"
@@ -26,12 +27,17 @@ SHORTEST = 4
 
 
 def vocabulary():
-    words = cache.get(VOCABULARY_KEY)
+    """The words of the page's language that a misspelt word may be corrected to."""
+    language = languages.current()
+    key = f"{VOCABULARY_KEY}:{language}"
+    words = cache.get(key)
     if words is None:
-        found = set(SearchWord.objects.values_list("word", flat=True))
-        found |= words_in(Synonym.objects.values_list("words", flat=True))
+        found = set(SearchWord.objects.filter(language=language).values_list("word", flat=True))
+        found |= words_in(
+            Synonym.objects.filter(language=language).values_list("words", flat=True)
+        )
         words = sorted(found)
-        cache.set(VOCABULARY_KEY, words, VOCABULARY_SECONDS)
+        cache.set(key, words, VOCABULARY_SECONDS)
     return words
 
 
@@ -47,9 +53,9 @@ def correction(query):
     its words, and what it finds; (None, None) if there is none."""
     words = [word.lower() for word in query_words(query)]
     known = vocabulary()
-    corrected = []
+    corrected, common = [], stop_words()
     for word in words:
-        settled = word in STOP_WORDS or len(word) < SHORTEST or not word.isalpha()
+        settled = word in common or len(word) < SHORTEST or not word.isalpha()
         if settled or is_known(word, known):
             corrected.append(word)
             continue
