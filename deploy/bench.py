@@ -5,8 +5,8 @@ measures with wrk (Debian's package) and prints throughput and p99 latency, each
 to a static file's, and errors:
 
 1. warm: the article from the page cache, against the same bytes served by WhiteNoise, in
-   several rounds (BENCH_ROUNDS, default 5);
-2. cold: the same page with the page cache off;
+   several rounds (BENCH_ROUNDS, default 5), then its Russian edition the same way;
+2. cold: the same pages with the page cache off;
 3. at scale: 10,000 generated articles on SQLite, then on PostgreSQL (when it answers at
    127.0.0.1:5432): home, search (a synonym and a misspelling too) and sitemap with the
    page cache off, and how many cached pages survive one publication.
@@ -30,7 +30,11 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 CONNECTIONS, THREADS, SECONDS = 64, 2, 10
-ARTICLE = "/articles/night-calf-cramps/"
+# The launch article, and its Russian edition (the seed loads both).
+ARTICLES = (
+    ("Article page", "/articles/night-calf-cramps/"),
+    ("Russian edition", "/ru/articles/night-calf-cramps/"),
+)
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
 
@@ -148,12 +152,22 @@ def main():
     print(f"make bench: {os.cpu_count()} cores, wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s, "
           f"gunicorn.conf.py workers, SQLite, file page cache")  # fmt: skip
 
-    # The article's own bytes as a static file, served by the same gunicorn and WhiteNoise.
+    for name, path in ARTICLES:
+        warm_and_cold(env, workdir, name, path)
+
+    scale(workdir)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def warm_and_cold(env, workdir, name, path):
+    """The article at `path`, warm in rounds against its own bytes as a static file, served
+    by the same gunicorn and WhiteNoise, then cold."""
     server = Gunicorn(env)
-    page = server.get(ARTICLE)
+    page = server.get(path)
     server.stop()
-    (workdir / "static" / "bench").mkdir()
-    (workdir / "static" / "bench" / "article.html").write_bytes(page)
+    static_path = f"/static/bench/{uuid.uuid4().hex}.html"
+    (workdir / "static" / "bench").mkdir(exist_ok=True)
+    (workdir / static_path.lstrip("/")).write_bytes(page)
 
     # Rounds alternate file and page, so that both meet the same machine; each round's
     # ratios compare neighbours, and the medians over the rounds are reported.
@@ -161,20 +175,20 @@ def main():
     rounds = []
     try:
         for _ in range(3):
-            server.get(ARTICLE)  # start a cache generation, then store the page
+            server.get(path)  # start a cache generation, then store the page
         for _ in range(ROUNDS):
-            static = wrk(server.base + "/static/bench/article.html")
-            warm = wrk(server.base + ARTICLE)
+            static = wrk(server.base + static_path)
+            warm = wrk(server.base + path)
             rounds.append((static, warm))
     finally:
         server.stop()
     server = Gunicorn({**env, "DJANGO_PAGE_CACHE_SECONDS": "0"})
     try:
-        cold = wrk(server.base + ARTICLE)
+        cold = wrk(server.base + path)
     finally:
         server.stop()
 
-    print(f"\nArticle page ({len(page)} bytes), against the same bytes as a static file")
+    print(f"\n{name} {path} ({len(page)} bytes), against the same bytes as a static file")
     print(f"(throughput and p99 as ratios to the file's; {ROUNDS} rounds):")
     for number, (static, warm) in enumerate(rounds, 1):
         print(f" round {number}")
@@ -190,9 +204,6 @@ def main():
     print("  targets: warm >= 1.0x throughput and p99 <= 1.0x the file's in every round,")
     print("  0 errors; cold >= 0.5x")
 
-    scale(workdir)
-    shutil.rmtree(workdir, ignore_errors=True)
-
 
 SCALE_PAGES = (
     ("home (20 per page)", "/"),
@@ -200,6 +211,10 @@ SCALE_PAGES = (
     ("search ?q=neurologist (1 hit)", "/search/?q=neurologist"),
     ("search ?q=water+tablets (synonym)", "/search/?q=water+tablets"),
     ("search ?q=neurologst (did you mean)", "/search/?q=neurologst"),
+    (
+        "Russian search ?q=судороги+икры",
+        "/ru/search/?q=%D1%81%D1%83%D0%B4%D0%BE%D1%80%D0%BE%D0%B3%D0%B8+%D0%B8%D0%BA%D1%80%D1%8B",
+    ),
     ("sitemap.xml (index)", "/sitemap.xml"),
     ("sitemap-articles.xml (1,000)", "/sitemap-articles.xml"),
 )

@@ -5,8 +5,11 @@ message saying how to install it, except in CI (CI=true), where that is a failur
 """
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from articles import languages
 from tests.browsing import (
     DESKTOP,
     PHONE,
@@ -20,63 +23,76 @@ from tests.uploads import image_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def reader_pages(slug):
-    return {
-        "home": reverse("articles:index"),
-        "article": reverse("articles:article_detail", args=[slug]),
-        "second article": reverse("articles:article_detail", args=["cramp-or-something-else"]),
-        "search": reverse("articles:search") + "?q=cramp+calf",
-        "search for a warning sign": reverse("articles:search") + "?q=chest+pain",
-        "404": "/no-such-page/",
-        "diary": reverse("articles:diary"),
-        "bedside card": reverse("articles:bedside_card", args=[slug]),
-        "feedback form": reverse("articles:feedback", args=[slug]) + "?answer=no",
-        "feedback thanks": reverse("articles:feedback_thanks", args=[slug]),
-    }
+def reader_pages(slug, language="en-gb"):
+    """The reader pages, in `language` (the seed loads both launch articles in Russian too,
+    at the same addresses under /ru/)."""
+    with translation.override(language):
+        search = reverse("articles:search")
+        return {
+            "home": reverse("articles:index"),
+            "article": reverse("articles:article_detail", args=[slug]),
+            "second article": reverse("articles:article_detail", args=["cramp-or-something-else"]),
+            "search": search + ("?q=судороги+икры" if language == "ru" else "?q=cramp+calf"),
+            "search for a warning sign": search
+            + ("?q=боль+в+груди" if language == "ru" else "?q=chest+pain"),
+            "404": reverse("articles:index") + "no-such-page/",
+            "diary": reverse("articles:diary"),
+            "bedside card": reverse("articles:bedside_card", args=[slug]),
+            "feedback form": reverse("articles:feedback", args=[slug]) + "?answer=no",
+            "feedback thanks": reverse("articles:feedback_thanks", args=[slug]),
+        }
 
 
 PAGE_NAMES = list(reader_pages("x"))
+# Every check of a reader page runs on each language's edition of it, in one test (one
+# load of the seed).
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_no_wcag_22_aa_violations_at_phone_and_desktop_widths(open_page, launch_content, name):
-    path = reader_pages(launch_content[0].slug)[name]
     found = {}
-    for viewport in (PHONE, DESKTOP):
-        page = open_page(path, viewport)
-        for scheme in ("light", "dark"):
-            # The same page in the other scheme: the media query changes, nothing reloads.
-            page.emulate_media(color_scheme=scheme)
-            violations = axe_violations(page)
-            if violations:
-                found[f"{viewport['width']}px {scheme}"] = violations
+    for language in LANGUAGES:
+        path = reader_pages(launch_content[0].slug, language)[name]
+        for viewport in (PHONE, DESKTOP):
+            page = open_page(path, viewport)
+            assert page.evaluate("document.documentElement.lang") == languages.tag(language)
+            for scheme in ("light", "dark"):
+                # The same page in the other scheme: the media query changes, nothing
+                # reloads.
+                page.emulate_media(color_scheme=scheme)
+                violations = axe_violations(page)
+                if violations:
+                    found[f"{path} {viewport['width']}px {scheme}"] = violations
 
     assert found == {}
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_nothing_scrolls_sideways_on_a_320px_phone(open_page, launch_content, name):
-    page = open_page(reader_pages(launch_content[0].slug)[name], PHONE)
+    for language in LANGUAGES:
+        page = open_page(reader_pages(launch_content[0].slug, language)[name], PHONE)
 
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
 
-    assert overflow <= 0
+        assert overflow <= 0, language
 
 
 @pytest.mark.parametrize("name", ["home", "article", "search", "diary", "feedback form"])
 def test_keyboard_reaches_everything_with_visible_focus(open_page, launch_content, name):
-    page = open_page(reader_pages(launch_content[0].slug)[name])
-    expected = number_focusable(page)
+    for language in LANGUAGES:
+        page = open_page(reader_pages(launch_content[0].slug, language)[name])
+        expected = number_focusable(page)
 
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
-    reached, invisible = focus_walk(page, expected + 3)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+        reached, invisible = focus_walk(page, expected + 3)
 
-    assert reached == {str(index) for index in range(expected)}
-    assert invisible == []
+        assert reached == {str(index) for index in range(expected)}, language
+        assert invisible == [], language
 
 
 def test_skip_link_moves_focus_to_the_main_content(open_page, launch_content):
@@ -137,12 +153,14 @@ def test_search_works_from_the_header_with_the_keyboard(open_page, launch_conten
     assert page.get_by_role("link", name=launch_content[0].title).count() == 1
 
 
-def test_printing_hides_navigation_and_shows_link_addresses(open_page, launch_content):
-    page = open_page(reader_pages(launch_content[0].slug)["article"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_printing_hides_navigation_and_shows_link_addresses(open_page, launch_content, language):
+    page = open_page(reader_pages(launch_content[0].slug, language)["article"])
     page.emulate_media(media="print")
 
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".contents").is_visible()
+    assert not page.locator(".editions").is_visible()
     link_after = page.evaluate(
         """getComputedStyle(document.querySelector('.sources a'), '::after').content"""
     )
