@@ -9,7 +9,7 @@ WITH_ENV := set -a && . ./.env && set +a &&
 
 .DEFAULT_GOAL := help
 .PHONY: help install run editor test test-database test-all test-postgres coverage \
-	test-sign-off-long lint format check bench measure-editor
+	test-sign-off-long lint format messages check bench measure-editor
 
 help: ## List the commands
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,6 +91,13 @@ lint: install ## Check style with ruff, and the layers of articles/ with import-
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# The reader pages' words: find them in templates and Python, then compile the catalogue
+# (both files are committed, so running the site needs no gettext).
+messages: install ## Update the Russian catalogue of interface words (locale/ru) and compile it
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete --settings tests.settings \
+	  --ignore=.venv --ignore=templates/admin --ignore=tests --ignore='static*' --ignore=deploy
+	$(BIN)/python manage.py compilemessages -l ru --settings tests.settings --ignore=.venv
 
 format: install ## Format and fix style with ruff
 	$(BIN)/ruff format .

@@ -12,12 +12,15 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve as static_serve
 
-from articles import search
+from articles import languages, search
 from articles.accounts.addresses import client_ip, limit_key
 from articles.caching import rendered
 from articles.caching.tags import MEMBERSHIP, article_tag
@@ -29,7 +32,7 @@ from articles.search import log as search_log
 from articles.search import parts, suggest
 
 # "Checked" only as far as is true: by the editors against the sources each page lists.
-SITE_DESCRIPTION = (
+SITE_DESCRIPTION = _(
     "Plain information about calf cramps at night: what to do during one, when to get "
     "help and why they happen, checked by our editors against the sources they cite."
 )
@@ -53,7 +56,7 @@ class ArticleListView(PageMetaMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
-    page_title = "Calf cramps at night: causes, relief and when to get help"
+    page_title = _("Calf cramps at night: causes, relief and when to get help")
 
     def get_queryset(self):
         return Article.objects.published().in_language().with_contents().in_home_order()
@@ -77,7 +80,10 @@ class ArticleListView(PageMetaMixin, ListView):
         self.request.page_tags = {MEMBERSHIP, *(article_tag(article.pk) for article in shown)}
         if page.number > 1:
             # Each page of the list is its own page for search engines.
-            context["page_title"] = f"{self.page_title} (page {page.number})"
+            context["page_title"] = gettext("%(title)s (page %(number)s)") % {
+                "title": self.page_title,
+                "number": page.number,
+            }
             context["page_canonical_url"] = self.request.build_absolute_uri(
                 f"{self.request.path}?page={page.number}"
             )
@@ -236,8 +242,8 @@ class ArticlePreviewView(ArticleDetailView):
 
 class BedsideCardView(PageMetaMixin, ArticleDetailView):
     template_name = "articles/bedside_card.html"
-    page_title = "During a night cramp: steps to keep by your bed"
-    page_description = (
+    page_title = _("During a night cramp: steps to keep by your bed")
+    page_description = _(
         "A one-page card to print: what to do during a calf cramp at night, and when to "
         "call for help."
     )
@@ -252,8 +258,8 @@ class BedsideCardView(PageMetaMixin, ArticleDetailView):
 
 class DiaryView(PageMetaMixin, TemplateView):
     template_name = "articles/diary.html"
-    page_title = "Cramp diary to print and take to your doctor"
-    page_description = (
+    page_title = _("Cramp diary to print and take to your doctor")
+    page_description = _(
         "A printable diary of night cramps: when they happen, how long they last, what "
         "helped, and questions to ask your doctor."
     )
@@ -279,6 +285,8 @@ def search_results(request):
     shown = corrected_results if showing_corrected else results
     # The parts of the first results that answer it, and a red flag's card, whole.
     answers = parts.answer(shown)
+    # Results are in the page's language only; for none, where the words are found.
+    elsewhere = [] if shown or not query.strip() else _found_elsewhere(query)
     response = render(
         request,
         "articles/search_results.html",
@@ -287,15 +295,31 @@ def search_results(request):
             "results": shown,
             "red_flag": answers.red_flag,
             "red_flag_article": answers.found_in,
+            "elsewhere": elsewhere,
             "corrected": corrected if showing_corrected else None,
             "suggestion": corrected if not showing_corrected else None,
-            "page_title": f"Search results for “{query}”" if query else "Search",
-            "page_description": "Search the pages about calf cramps at night.",
+            "page_title": (
+                gettext("Search results for “%(query)s”") % {"query": query}
+                if query
+                else pgettext("search page", "Search")
+            ),
+            "page_description": gettext("Search the pages about calf cramps at night."),
         },
     )
     # Results pages are endless and thin: keep them out of search engines.
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _found_elsewhere(query):
+    """The languages a search finds articles in, with the address of its results there."""
+    found = []
+    for code, count in search.found_elsewhere(query).items():
+        with translation.override(code):
+            url = f"{reverse('articles:search')}?{urlencode({'q': query})}"
+        found.append({"name": languages.name(code), "tag": languages.tag(code), "url": url,
+                      "count": count})  # fmt: skip
+    return found
 
 
 def robots_txt(request):
@@ -319,11 +343,12 @@ def serve_upload(request, name, ext):
 
 
 def page_not_found(request, exception):
-    context = {"page_title": "Page not found", "page_description": SITE_DESCRIPTION}
+    context = {"page_title": gettext("Page not found"), "page_description": SITE_DESCRIPTION}
     return render(request, "404.html", context, status=404)
 
 
 def server_error(request):
     # Nothing that could fail again: no context processors, no static files, no database.
-    body = render_to_string("500.html", {"HELP": help_lines()})
+    context = {"HELP": help_lines(), "PAGE_LANGUAGE": languages.tag(languages.current())}
+    body = render_to_string("500.html", context)
     return HttpResponseServerError(body)

@@ -157,6 +157,8 @@ LANGUAGE_CODE = "en-gb"
 # The languages readers can read articles in, each named in itself for the switcher.
 # English keeps its addresses; every other language's start with its code (/ru/...).
 LANGUAGES = [("en-gb", "English"), ("ru", "Русский")]
+# The interface's own words in each language (make messages); English is the source.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 # The admin writes every time one way, with its zone (cramps/formats/en_GB).
 FORMAT_MODULE_PATH = ["cramps.formats"]

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from articles import limits
 from articles.accounts.addresses import client_ip, limit_key
@@ -42,14 +44,19 @@ def refusal(request):
     if length is None or length > MAX_BODY_BYTES:
         return Refusal(
             413,
-            "Your message is too long",
-            f"Please keep it under {TEXT_MAX_LENGTH:,} characters and send it again.",
+            gettext("Your message is too long"),
+            ngettext(
+                "Please keep it under %(count)s character and send it again.",
+                "Please keep it under %(count)s characters and send it again.",
+                TEXT_MAX_LENGTH,
+            )
+            % {"count": number_format(TEXT_MAX_LENGTH, force_grouping=True)},
         )
     if not same_site(request):
         return Refusal(
             403,
-            "This form can only be sent from our own pages",
-            "Please open the page on this site and send your feedback from there.",
+            gettext("This form can only be sent from our own pages"),
+            gettext("Please open the page on this site and send your feedback from there."),
         )
     too_many = over_the_limit(limit_key(client_ip(request)))
     if too_many:
@@ -57,9 +64,11 @@ def refusal(request):
     if request.POST.get(TRAP_FIELD):
         return Refusal(
             400,
-            "Your feedback was not sent",
-            "Something filled in a box that people never see, so we took it for an automatic "
-            "program. If you are a person, please go back and send it again.",
+            gettext("Your feedback was not sent"),
+            gettext(
+                "Something filled in a box that people never see, so we took it for an "
+                "automatic program. If you are a person, please go back and send it again."
+            ),
         )
     return full_for_today()
 
@@ -92,8 +101,8 @@ def full_for_today():
     )
     return Refusal(
         429,
-        "Thank you: we have had a lot of feedback today",
-        "We cannot keep any more until tomorrow. Please try again then.",
+        gettext("Thank you: we have had a lot of feedback today"),
+        gettext("We cannot keep any more until tomorrow. Please try again then."),
         retry_after=max(1, int((midnight - timezone.now()).total_seconds())),
     )
 
@@ -103,11 +112,12 @@ def over_the_limit(address):
     windows = [(settings.FEEDBACK_PER_MINUTE, 60), (settings.FEEDBACK_PER_DAY, 24 * 3600)]
     for limit, seconds in windows:
         if limits.count("feedback", address, seconds) > limit:
-            wait = "a minute" if seconds == 60 else "tomorrow"
             return Refusal(
                 429,
-                "Thank you: we have had a lot of feedback from you",
-                f"Please try again {'in ' if seconds == 60 else ''}{wait}.",
+                gettext("Thank you: we have had a lot of feedback from you"),
+                gettext("Please try again in a minute.")
+                if seconds == 60
+                else gettext("Please try again tomorrow."),
                 retry_after=seconds,
             )
     return None

@@ -14,6 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -25,13 +29,27 @@ from articles.models.feedback import TEXT_MAX_LENGTH
 PRUNED_KEY = "feedback:pruned"
 
 
+def shown_limit():
+    """The most a report may say, as the page's language writes it: 1,000 or 1 000."""
+    return number_format(TEXT_MAX_LENGTH, force_grouping=True)
+
+
+def keep_it_under():
+    return ngettext(
+        "Please keep it under %(count)s character.",
+        "Please keep it under %(count)s characters.",
+        TEXT_MAX_LENGTH,
+    ) % {"count": shown_limit()}
+
+
 class ProblemForm(forms.Form):
     text = forms.CharField(
-        label="What was wrong or missing?",
+        label=_("What was wrong or missing?"),
         max_length=TEXT_MAX_LENGTH,  # the template draws the box, with its hint and error
         error_messages={
-            "required": "Tell us what was wrong or missing, in a few words.",
-            "max_length": f"Please keep it under {TEXT_MAX_LENGTH:,} characters.",
+            "required": _("Tell us what was wrong or missing, in a few words."),
+            # Made when shown, in the language of the page.
+            "max_length": lazy(keep_it_under, str)(),
         },
     )
 
@@ -73,9 +91,11 @@ def form_page(request, article, form, status=200):
         "article": article,
         "form": form,
         "after_no": request.GET.get("answer") == "no",
-        "text_max_length": f"{TEXT_MAX_LENGTH:,}",
-        "page_title": f"Report a problem: {article.title}",
-        "page_description": f"Tell us what was wrong or missing on the page “{article.title}”.",
+        "text_max_length": TEXT_MAX_LENGTH,
+        "text_max_length_shown": shown_limit(),
+        "page_title": gettext("Report a problem: %(title)s") % {"title": article.title},
+        "page_description": gettext("Tell us what was wrong or missing on the page “%(title)s”.")
+        % {"title": article.title},
         "urgent": article.callouts.filter(level="urgent").first(),
     }
     return render(request, "articles/feedback_form.html", context, status=status)
@@ -86,8 +106,8 @@ def thanks(request, slug):
     article = live_article(slug)
     context = {
         "article": article,
-        "page_title": "Thank you",
-        "page_description": "Thank you for telling us what you think of this page.",
+        "page_title": gettext("Thank you"),
+        "page_description": gettext("Thank you for telling us what you think of this page."),
     }
     return shared(request, article, render(request, "articles/feedback_thanks.html", context))
 
@@ -103,8 +123,8 @@ def refused_page(request, article, refused, status=None):
     context = {
         "article": article,
         "refusal": refused,
-        "page_title": refused.title if refused else "This page only takes feedback",
-        "page_description": "Your feedback was not sent.",
+        "page_title": refused.title if refused else gettext("This page only takes feedback"),
+        "page_description": gettext("Your feedback was not sent."),
     }
     response = render(
         request, "articles/feedback_refused.html", context, status=status or refused.status
