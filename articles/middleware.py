@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from articles import languages
 from articles.helplines import help_lines
@@ -90,9 +91,10 @@ class DatabaseUnavailableMiddleware:
         body = render_to_string(
             "500.html",
             {
-                "heading": "Sorry, this page is not available right now",
-                "message": "We are fixing a problem. Please try again in a minute.",
+                "heading": gettext("Sorry, this page is not available right now"),
+                "message": gettext("We are fixing a problem. Please try again in a minute."),
                 "HELP": help_lines(),
+                "PAGE_LANGUAGE": languages.tag(languages.current()),
             },
         )
         response = HttpResponse(body, status=503)

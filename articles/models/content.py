@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from articles import languages
@@ -65,10 +66,10 @@ def position_field():
 class Evidence(models.TextChoices):
     """How well a piece of advice is supported, in words readers understand."""
 
-    RECOMMENDED = "recommended", "Recommended by the NHS or NICE"
-    MAY_HELP = "may_help", "May help"
-    NO_GOOD_EVIDENCE = "no_good_evidence", "No good evidence"
-    NOT_ADVISED = "not_advised", "Not advised"
+    RECOMMENDED = "recommended", _("Recommended by the NHS or NICE")
+    MAY_HELP = "may_help", _("May help")
+    NO_GOOD_EVIDENCE = "no_good_evidence", _("No good evidence")
+    NOT_ADVISED = "not_advised", _("Not advised")
 
 
 # Readers see advice best supported first; unlabelled advice sits with "may help".
@@ -830,9 +831,9 @@ class Callout(HasMarkdownBody, CitesSources, ArticlePart):
     }
     # Read out before the card heading, so the level never depends on colour alone.
     PREFIXES = {
-        Level.NON_URGENT: "Non-urgent advice: ",
-        Level.URGENT: "Urgent advice: ",
-        Level.EMERGENCY: "Immediate action required: ",
+        Level.NON_URGENT: _("Non-urgent advice: "),
+        Level.URGENT: _("Urgent advice: "),
+        Level.EMERGENCY: _("Immediate action required: "),
     }
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="callouts")
@@ -897,8 +898,8 @@ class Review(TimeStampedModel):
     """A dated check of the article by the editorial team or a clinician."""
 
     class Kind(models.TextChoices):
-        EDITORIAL = "editorial", "Editorial review"
-        CLINICAL = "clinical", "Clinical review"
+        EDITORIAL = "editorial", _("Editorial review")
+        CLINICAL = "clinical", _("Clinical review")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(help_text="The day the review was finished.")

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
+from articles import languages
 from articles.markdown import markdown_to_text as as_text
 from articles.models import Review, by_evidence
 
@@ -26,7 +28,7 @@ def article_graph(article, absolute_url):
         "name": article.title,
         "headline": article.title,
         "description": article.summary,
-        "inLanguage": "en-GB",
+        "inLanguage": languages.tag(article.language),
         "dateModified": article.last_modified().isoformat(),
         "breadcrumb": {"@id": f"{page}#breadcrumb"},
         "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": home},
@@ -58,7 +60,7 @@ def article_graph(article, absolute_url):
         "@type": "BreadcrumbList",
         "@id": f"{page}#breadcrumb",
         "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": home},
+            {"@type": "ListItem", "position": 1, "name": gettext("Home"), "item": home},
             {"@type": "ListItem", "position": 2, "name": article.title, "item": page},
         ],
     }
