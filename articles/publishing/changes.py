@@ -15,6 +15,8 @@ After a page and its parts are written:
   those linking to it and the lists (every page, if an address moved).
 """
 
+import contextlib
+import contextvars
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,6 +33,20 @@ from articles.search.index import forget_deleted, refresh_statistics, reindex
 
 # Index rebuilds of many articles read their parts in batches of this many articles.
 BATCH = 500
+# Set while articles are loaded in bulk (loading_in_bulk): articles_loaded indexes them and
+# renews the pages once, at the end, instead of after each one.
+_loading = contextvars.ContextVar("loading_in_bulk", default=False)
+
+
+@contextlib.contextmanager
+def loading_in_bulk():
+    """Articles written inside this block, then handed to articles_loaded in it: each
+    change's index rebuild and cache invalidation wait for that one call."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,8 @@ def article_changed(article, before, content_changed=True):
     if before.slug is not None and (content_changed or before.restoring):
         article.mark_content_changed()
     refresh_change_notes(article)
+    if _loading.get():
+        return Outcome(kept, took_from)
     reindex(Article.objects.with_parts().filter(pk=article.pk))
     pages_showing_changed(article.pk, also=before.related)
     if kept or took_from:

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             )
             return
         self.verbosity = options["verbosity"]
-        with transaction.atomic():
+        with transaction.atomic(), changes.loading_in_bulk():
             self.load([ORIGINAL_FIXTURE], {"night-calf-cramps": ORIGINAL_COMMENT})
             # Each stage reorganises the text, so the stage before it makes way; load every
             # article of a stage before recording any, so each revision holds its links.
