@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from articles.models import Article, Publication
+from articles.models import Article, Publication, SlugRedirect
 from articles.publishing.drafts import Snapshot, open_draft
 from articles.publishing.publish import go_live, lock, record_launch
 from tests.admin_forms import change_form_data, unrendered
@@ -300,3 +300,27 @@ def english_newest(english):
 
 def page_of(client, url):
     return client.get(url).content.decode()
+
+
+def rename(page, slug):
+    """A new address for `page`, signed off and published through the one publish step."""
+    draft = open_draft(page)
+    draft.slug = slug
+    draft.save()
+    with transaction.atomic():
+        go_live(lock(page), Publication(article=page), snapshot=Snapshot.of_rows(draft))
+
+
+def test_each_language_keeps_its_own_old_addresses(
+    client, english, django_capture_on_commit_callbacks
+):
+    russian = translate(english)  # at /ru/articles/calf-cramps/, as the English at /articles/…
+    with django_capture_on_commit_callbacks(execute=True):
+        rename(english, "calf-cramps-at-night")
+        rename(russian, "sudorogi")
+
+    assert client.get("/articles/calf-cramps/")["Location"] == "/articles/calf-cramps-at-night/"
+    assert client.get("/ru/articles/calf-cramps/")["Location"] == "/ru/articles/sudorogi/"
+    assert {(r.language, r.old_slug, r.article_id) for r in SlugRedirect.objects.all()} == {
+        ("en-gb", "calf-cramps", english.pk), ("ru", "calf-cramps", russian.pk),
+    }  # fmt: skip

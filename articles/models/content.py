@@ -574,11 +574,13 @@ class Article(TimeStampedModel):
 
     def keep_old_address(self, old_slug):
         """Send readers of an address this article was published at to where it is now."""
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        SlugRedirect.objects.update_or_create(
+            language=self.language, old_slug=old_slug, defaults={"article": self}
+        )
 
     def release_address(self):
         """Drop any redirect from this article's own address: it lives there now."""
-        SlugRedirect.objects.filter(old_slug=self.slug, article__language=self.language).delete()
+        SlugRedirect.objects.filter(language=self.language, old_slug=self.slug).delete()
 
 
 class ArticlePart(TimeStampedModel):
@@ -959,8 +961,12 @@ class Source(ArticlePart):
 
 
 class SlugRedirect(models.Model):
-    """An address an article had while published, kept so old links still reach it."""
+    """An address an article had while published, kept so old links still reach it. An
+    address is one language's (/ru/… is not /…): its article's."""
 
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     old_slug = models.SlugField(max_length=100)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -968,11 +974,14 @@ class SlugRedirect(models.Model):
     class Meta:
         ordering = ["old_slug"]
         constraints = [
-            models.UniqueConstraint(fields=["old_slug"], name="slug_redirect_unique_old_slug"),
+            models.UniqueConstraint(
+                fields=["language", "old_slug"], name="slug_redirect_one_per_address"
+            ),
         ]
 
     def __str__(self):
-        old_url = reverse("articles:article_detail", kwargs={"slug": self.old_slug})
+        with translation.override(self.language):
+            old_url = reverse("articles:article_detail", kwargs={"slug": self.old_slug})
         return f"{old_url} → {self.article}"
 
 
