@@ -1,6 +1,12 @@
-"""The telephone numbers readers are told to call, as the site's settings give them."""
+"""The telephone numbers readers are told to call, as the site's settings give them for
+the language edition being read."""
 
 from django.conf import settings
+
+from articles import languages
+
+# What an edition may set for itself (settings.HELP_LINES_BY_LANGUAGE).
+NUMBERS = ("EMERGENCY_NUMBER", "EMERGENCY_NUMBER_ALSO", "URGENT_NUMBER", "URGENT_SERVICE")
 
 
 def tel_address(number):
@@ -8,14 +14,26 @@ def tel_address(number):
     return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
 
 
-def help_lines():
-    """The emergency number (and another that also works), and the urgent same-day service."""
+def numbers(language=None):
+    """The four settings for `language` (by default the page's): the site's, or the
+    edition's own where it gives them."""
+    own = settings.HELP_LINES_BY_LANGUAGE.get(language or languages.current(), {})
+    unknown = set(own) - set(NUMBERS)
+    if unknown:
+        raise ValueError(f"HELP_LINES_BY_LANGUAGE: unknown settings {sorted(unknown)}")
+    return {name: own.get(name, getattr(settings, name)) for name in NUMBERS}
+
+
+def help_lines(language=None):
+    """The emergency number (and another that also works), and the urgent same-day service,
+    for `language`'s readers (by default the page's)."""
+    given = numbers(language)
     return {
-        "emergency": settings.EMERGENCY_NUMBER,
-        "emergency_tel": tel_address(settings.EMERGENCY_NUMBER),
-        "emergency_also": settings.EMERGENCY_NUMBER_ALSO,
-        "emergency_also_tel": tel_address(settings.EMERGENCY_NUMBER_ALSO),
-        "urgent_service": settings.URGENT_SERVICE,
-        "urgent": settings.URGENT_NUMBER,
-        "urgent_tel": tel_address(settings.URGENT_NUMBER),
+        "emergency": given["EMERGENCY_NUMBER"],
+        "emergency_tel": tel_address(given["EMERGENCY_NUMBER"]),
+        "emergency_also": given["EMERGENCY_NUMBER_ALSO"],
+        "emergency_also_tel": tel_address(given["EMERGENCY_NUMBER_ALSO"]),
+        "urgent_service": given["URGENT_SERVICE"],
+        "urgent": given["URGENT_NUMBER"],
+        "urgent_tel": tel_address(given["URGENT_NUMBER"]),
     }

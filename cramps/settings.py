@@ -2,6 +2,7 @@
 
 import datetime
 import ipaddress
+import json
 import os
 from pathlib import Path
 
@@ -323,6 +324,10 @@ EMERGENCY_NUMBER = os.environ.get("CRAMPS_EMERGENCY_NUMBER", "999")
 EMERGENCY_NUMBER_ALSO = os.environ.get("CRAMPS_EMERGENCY_NUMBER_ALSO", "112")
 URGENT_NUMBER = os.environ.get("CRAMPS_URGENT_NUMBER", "111")
 URGENT_SERVICE = os.environ.get("CRAMPS_URGENT_SERVICE", "NHS 111")
+# A language edition whose readers live in another country gives its own numbers, as JSON:
+# {"xx": {"EMERGENCY_NUMBER": "…", "URGENT_NUMBER": "…", …}}, any of the four above. The
+# Russian edition is for Russian speakers in the UK, and keeps the UK's numbers.
+HELP_LINES_BY_LANGUAGE = json.loads(os.environ.get("CRAMPS_HELP_LINES_BY_LANGUAGE", "{}"))
 # Two-step sign-in (django-otp): the name authenticator apps show for the account. Nobody,
 # superusers included, can read another person's secret key or its QR code in the admin.
 OTP_TOTP_ISSUER = SITE_NAME

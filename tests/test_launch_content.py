@@ -1,7 +1,11 @@
 """The launch pages as a clinical editor reviewed them: one test per finding, on the content
 the seed loads (not a snapshot of the page), and the order a worried reader needs."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -15,6 +19,7 @@ from articles.models import (
     ReliefTechnique,
     Section,
 )
+from tests.test_queries import QUERY_BUDGET
 
 pytestmark = pytest.mark.django_db
 
@@ -205,9 +210,27 @@ def test_sources_are_the_publishers_own_pages_with_the_day_they_were_read(launch
             assert source.accessed_on is not None
 
 
-def test_the_launch_pages_pass_the_editors_checks(launch_content):
-    for article in launch_content:
-        assert page_problems(article.pk) == []
+def test_the_launch_pages_pass_the_editors_checks(launch_content, translations):
+    for article in [*launch_content, *translations]:
+        assert page_problems(article.pk) == [], article.language
+
+
+def test_the_russian_pages_say_what_they_translate_within_the_query_budget(
+    client, translations, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the work behind the page, not the cache before it
+    for article in translations:
+        source = article.translated_from.article
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(article.get_absolute_url()).content.decode()
+        assert len(captured) <= QUERY_BUDGET
+        assert '<html lang="ru">' in body
+        note = re.search(r'<div class="translation-note".*?</div>', body, re.S)[0]
+        assert f'href="{source.get_absolute_url()}" hreflang="en-GB"' in note
+        assert "stale-notice" not in note
+        # Every care card, with the numbers a phone can dial.
+        assert body.count('class="care-card ') == article.callouts.count() == 3
+        assert 'href="tel:999"' in body and 'href="tel:111"' in body
 
 
 # Order and shape: help first.
@@ -325,6 +348,17 @@ def test_the_numbers_come_from_the_sites_settings(client, main, settings):
 
     assert 'Call <a href="tel:112">112</a> now' in body and "also works" not in body
     assert 'the out-of-hours line on <a href="tel:116117">116 117</a>' in body
+
+
+def test_a_language_edition_may_give_its_own_numbers(client, main, translations, settings):
+    settings.HELP_LINES_BY_LANGUAGE = {"ru": {"URGENT_NUMBER": "116 117"}}
+
+    russian = client.get(translations[0].get_absolute_url()).content.decode()
+    english = client.get(main.get_absolute_url()).content.decode()
+
+    assert 'href="tel:116117"' in russian and 'href="tel:111"' not in russian
+    assert 'href="tel:999"' in russian  # what it does not give is the site's
+    assert 'href="tel:111"' in english and "116117" not in english
 
 
 def test_the_bedside_card_prints_whose_it_is_where_and_when(client, main):

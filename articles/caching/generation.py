@@ -24,14 +24,20 @@ log = logging.getLogger(__name__)
 
 
 def _release():
-    """A fingerprint of what shapes every page besides the content: the templates, the site
-    settings and, where the deploy sets it, CRAMPS_RELEASE. A new release starts afresh.
+    """A fingerprint of what shapes every page besides the content: the templates, the
+    interface's translations, the site settings and, where the deploy sets it,
+    CRAMPS_RELEASE. A new release starts afresh.
     (Every process that edits or serves must agree on it, so it leaves out what one host
     may lack, such as collected static files.)"""
     digest = hashlib.sha256(os.environ.get("CRAMPS_RELEASE", "").encode())
-    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
-        digest.update(template.read_bytes())
-    digest.update(f"{settings.SITE_NAME}|{sorted(help_lines().items())}".encode())
+    # The templates and the interface's words in each language.
+    for shaping in [
+        *sorted((settings.BASE_DIR / "templates").rglob("*.html")),
+        *sorted((settings.BASE_DIR / "locale").rglob("*.mo")),
+    ]:
+        digest.update(shaping.read_bytes())
+    lines = [sorted(help_lines(code).items()) for code, _ in settings.LANGUAGES]
+    digest.update(f"{settings.SITE_NAME}|{lines}".encode())
     return digest.hexdigest()[:16]
 
 
