@@ -41,7 +41,7 @@ from articles.models import (
     Stage,
 )
 from articles.numbers import whole_number
-from articles.publishing import changes, signoff
+from articles.publishing import changes, signoff, translations
 from articles.publishing.admin import (
     SignOffAdmin,
     last_role,
@@ -50,6 +50,7 @@ from articles.publishing.admin import (
 )
 from articles.querysets import REVIEW_NOTICE_DAYS, review_due_date
 from articles.search import admin as search_admin  # noqa: F401  (registers the synonyms' admin)
+from articles.times import moment
 from articles.views import ArticlePreviewView
 
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": MarkdownEditor}}
@@ -185,6 +186,24 @@ class ReaderReportsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", "Behind the page it translates"),
+            ("missing", "Live, missing a language"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.filter(pk__in=translations.stale_translations().values("pk"))
+        if self.value() == "missing":
+            return queryset.filter(pk__in=translations.lacking_editions().values("pk"))
+        return queryset
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     title = "review"
     parameter_name = "review"
@@ -215,9 +234,10 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     # Few enough columns for a 1280-pixel window beside the admin's menu and filters: the
     # changes' state shares the state's cell; "By review" and "By updated at" filter on
     # the dates no longer shown.
-    list_display = ["title", "state", "review_due", "reader_reports"]
+    list_display = ["title", "language", "state", "review_due", "reader_reports"]
     list_filter = [
-        StageFilter, ReviewDueFilter, ReaderReportsFilter, UnsourcedClaimsFilter, "updated_at",
+        StageFilter, ReviewDueFilter, ReaderReportsFilter, UnsourcedClaimsFilter,
+        TranslationFilter, "updated_at",
     ]  # fmt: skip
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -385,13 +405,22 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
             hidden = {"publication_note", "reviewer_role"}
         elif not reviews_clinically(request.user):
             hidden = {"reviewer_role"}
-        # "Caught up" only for a translation whose source has a newer version.
-        if obj is None or obj.source_news() is None:
+        # "Caught up" only for a translation whose source has a newer version, with links
+        # to what changed in it and to the two side by side.
+        news = obj and obj.source_news()
+        if news is None:
             hidden.add("caught_up")
         shown = [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in fieldsets
         ]
+        if news:
+            shown = [
+                (name, {**options, "description": behind_its_source(obj.draft_of or obj, news)})
+                if "caught_up" in options["fields"]
+                else (name, options)
+                for name, options in shown
+            ]
         return [(name, options) for name, options in shown if options["fields"]]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -449,3 +478,15 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         changes.article_deleted()
+
+
+def behind_its_source(page, news):
+    """What the Translation fieldset says of a translation whose source has moved on."""
+    return format_html(
+        "The page it translates has a newer version, published {}. "
+        '<a href="{}">See what changed in it</a> (or <a href="{}">the two side by side</a>), '
+        "carry that over, then tick the box.",
+        moment(news.went_live_at),
+        reverse("admin:articles_article_source_changes", args=[page.pk]),
+        reverse("admin:articles_article_side_by_side", args=[page.pk]),
+    )

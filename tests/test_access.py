@@ -48,6 +48,7 @@ from articles.models import (
     SlugRedirect,
     Synonym,
 )
+from articles.publishing.publish import record_launch
 from cramps.urls import UPLOAD_NAME
 from tests import admin_forms
 from tests.accounts import signed_in
@@ -574,20 +575,35 @@ MATRIX |= {
         ),
     ],
     # A translation starts from the live version, as a new article readers cannot see and
-    # its draft; an article readers do not have yet cannot be translated (the page says so).
+    # its draft; an article readers do not have yet, or one with an edition in the language
+    # already (the seed), cannot be translated (the page says so).
     (f"{ARTICLE}<path:object_id>/translate/", "admin:articles_article_translate"): lambda w: [
         Case(
-            url("articles_article_translate", w.seed.pk),
+            url("articles_article_translate", w.untranslated.pk),
             admin_page(ARTICLES, post=redirect(change_page_of_a_new_article(), pages=FILLS_DRAFT)),
             {"language": "ru"},
         ),
-        Case(
-            url("articles_article_translate", w.draft.pk),
-            admin_page(ARTICLES, post=Answer(200, changes_nothing=True)),
-            {"language": "ru"},
+        *(
+            Case(
+                url("articles_article_translate", article.pk),
+                admin_page(ARTICLES, post=Answer(200, changes_nothing=True)),
+                {"language": "ru"},
+            )
+            for article in (w.seed, w.draft)
         ),
         Case(url("articles_article_translate", w.seed_draft.pk), no_such_object(ARTICLES)),
     ],
+    # A translation's own pages only read: what changed in its source since the version it
+    # translates (the seed's Russian edition is behind), and the two side by side. An
+    # article that is no translation has neither.
+    (
+        f"{ARTICLE}<path:object_id>/translation/source-changes/",
+        "admin:articles_article_source_changes",
+    ): lambda w: translation_cases(w, "articles_article_source_changes"),
+    (
+        f"{ARTICLE}<path:object_id>/translation/side-by-side/",
+        "admin:articles_article_side_by_side",
+    ): lambda w: translation_cases(w, "articles_article_side_by_side"),
     # History, comparisons, restores and recovery (django-reversion): versions are filed
     # under the page, and restoring or recovering one fills a draft, never a page.
     (f"{ARTICLE}<path:object_id>/history/", "admin:articles_article_history"): lambda w: [
@@ -656,6 +672,16 @@ MATRIX |= {
         Case(url("articles_article_recover", MISSING_PK), no_such_object(ARTICLES)),
     ],
 }
+
+
+def translation_cases(w, name):
+    return [
+        Case(url(name, w.translation.pk), admin_page(ARTICLES, post=NOT_ALLOWED)),
+        *(
+            Case(url(name, pk), no_such_object(ARTICLES))
+            for pk in (w.seed.pk, w.seed_draft.pk, MISSING_PK)
+        ),
+    ]
 
 
 def change_page_of_a_new_article():
@@ -854,7 +880,7 @@ class World:
         self.article_type = ContentType.objects.get_for_model(Article).pk
 
         call_command("seed_if_empty", verbosity=0)
-        seed = Article.objects.get(slug=SEED_SLUG)
+        seed = Article.objects.get(slug=SEED_SLUG, language=settings.LANGUAGE_CODE)
         self.save_through_admin(seed)  # and publish it
         versions = Version.objects.get_for_object(seed).order_by("pk")
         self.original = versions.first()
@@ -872,6 +898,12 @@ class World:
         admin_forms.save_through_admin(self.clients[EDITOR], seed, submitted_change)
         self.seed = Article.objects.get(pk=seed.pk)
         self.seed_draft = Article.rows.get(draft_of=self.seed)
+        # The seed's Russian edition, behind it since the seed was saved and published; and
+        # a live article in English only.
+        self.translation = Article.objects.get(slug=SEED_SLUG, language="ru")
+        assert self.translation.source_news() is not None
+        self.untranslated = ArticleFactory(title="Calf stretches", slug="calf-stretches")
+        record_launch(self.untranslated)
         self.draft = ArticleFactory(
             status=Article.Status.DRAFT, publish_at=None, title="Quinine trial notes",
             slug="quinine-trial-notes", lead="Unreleased words about quinine.",

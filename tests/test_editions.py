@@ -3,6 +3,7 @@ to the others (hreflang, the switcher), and a translation pinned to the version 
 source it translates, with a notice for readers once the source has moved on. On both
 databases."""
 
+import datetime
 import re
 
 import pytest
@@ -10,8 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
-from articles.models import Article, Publication, SlugRedirect
+from articles.models import Article, Publication, Review, SlugRedirect
 from articles.publishing.drafts import Snapshot, open_draft
 from articles.publishing.publish import go_live, lock, record_launch
 from tests.admin_forms import change_form_data, unrendered
@@ -324,3 +326,28 @@ def test_each_language_keeps_its_own_old_addresses(
     assert {(r.language, r.old_slug, r.article_id) for r in SlugRedirect.objects.all()} == {
         ("en-gb", "calf-cramps", english.pk), ("ru", "calf-cramps", russian.pk),
     }  # fmt: skip
+
+
+def test_a_translation_has_a_review_line_of_its_own(client, english):
+    Review.objects.create(
+        article=english, reviewed_on=datetime.date(2026, 12, 1), kind=Review.Kind.CLINICAL,
+        reviewer_name="Dr Source Reviewer", reviewer_role="GP",
+    )  # fmt: skip
+    russian = translate(english)
+    with translation.override("ru"):
+        unchecked = gettext("The translation has not been checked by a clinician.")
+        not_reviewed = gettext("This page has not yet been reviewed by a clinician.")
+    body = page(client, "/ru/articles/calf-cramps/")[1]
+    # The source's review is the source's: the translation says it has none of its own.
+    assert unchecked in body and not_reviewed in body
+    assert "Dr Source Reviewer" not in body
+
+    Review.objects.create(
+        article=russian, reviewed_on=datetime.date(2026, 12, 5), kind=Review.Kind.CLINICAL,
+        reviewer_name="Доктор Иванова", reviewer_role="врач общей практики",
+    )  # fmt: skip
+    record_launch(russian)  # a review is a change readers get
+    body = page(client, "/ru/articles/calf-cramps/")[1]
+
+    assert unchecked not in body and not_reviewed not in body
+    assert "Доктор Иванова, врач общей практики" in body and "5 декабря 2026" in body

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.utils import timezone
 
+from articles import languages
 from articles.accounts.roles import is_clinician, may_publish
 from articles.models import Article, Feedback, Publication, Stage, WorkingCopy
+from articles.publishing import translations
 from articles.querysets import REVIEW_NOTICE_DAYS, review_due_date
 from articles.search import log
 
@@ -50,6 +52,28 @@ class GoingLive:
 
 
 @dataclass
+class Behind:
+    """A translation whose source has a newer version than the one it translates."""
+
+    article_id: int
+    title: str
+    language: str  # its BCP 47 tag, for `lang`
+    source_language: str  # the source's language, named in that language
+    source_tag: str
+    source_changed_at: datetime.datetime
+
+
+@dataclass
+class Untranslated:
+    """A live article with no edition yet in some of the site's languages."""
+
+    article_id: int
+    title: str
+    language: str  # its BCP 47 tag
+    missing: list  # (tag, name) of each language it lacks
+
+
+@dataclass
 class Work:
     """What the home page shows one person; a list is None where their role has none."""
 
@@ -62,6 +86,8 @@ class Work:
     reviews_due: Rows | None = None
     feedback: Rows | None = None
     unfound_searches: list | None = None
+    behind: Rows | None = None  # translations to catch up
+    untranslated: Rows | None = None  # and to start
 
 
 def work_for(user, now=None):
@@ -80,6 +106,7 @@ def work_for(user, now=None):
             .select_related("sent_back_by")
             .order_by("-sent_back_at")
         )
+        work.behind, work.untranslated = translations_to_do()
     if work.is_editor or work.is_reviewer:
         work.waiting_for_review = Rows.first(
             WorkingCopy.objects.filter(state=WorkingCopy.State.SUBMITTED)
@@ -115,6 +142,29 @@ def going_live(now):
         for a in Article.objects.in_stage(Stage.SCHEDULED, now).order_by("publish_at")[:SHOWN]
     ]
     return sorted(changes + new, key=lambda item: item.at)[:SHOWN]
+
+
+def translations_to_do():
+    """Translations behind their source, longest behind first, and live articles missing
+    a language, by title: one query each."""
+    behind = Rows.first(translations.stale_translations())
+    behind.rows = [
+        Behind(
+            page.pk, page.title, languages.tag(page.language),
+            languages.name(page.source_language), languages.tag(page.source_language),
+            page.source_changed_at,
+        )
+        for page in behind.rows
+    ]  # fmt: skip
+    untranslated = Rows.first(translations.lacking_editions())
+    untranslated.rows = [
+        Untranslated(
+            page.pk, page.title, languages.tag(page.language),
+            [(languages.tag(code), name) for code, name in translations.lacking_in(page)],
+        )
+        for page in untranslated.rows
+    ]  # fmt: skip
+    return behind, untranslated
 
 
 def reviews_due(today):

@@ -5,6 +5,9 @@ Warnings, not blocks: shown on the change page, after each save, in the preview 
 sign-off page, as sentences an editor can act on.
 """
 
+from django.conf import settings
+from django.utils.translation import get_language_info
+
 from articles.editing.writing import text_problems
 from articles.markdown import markdown_to_text
 from articles.models import (
@@ -26,10 +29,11 @@ def page_problems(article_pk):
     return [
         *summary_problems(article),
         *hidden_parts(article),
-        *care_card_problems(article.callouts.all()),
+        *care_card_problems(article.callouts.all(), article.language),
         *claim_problems(article),
         *source_problems(article),
         *box_problems(article),
+        *reading_age_problems(article),
     ]
 
 
@@ -94,6 +98,29 @@ def hidden_parts(article):
     return problems
 
 
+# The reading-age formula (Flesch-Kincaid, editing.writing) counts English words and
+# syllables: for text in another language its figure would mean nothing.
+READING_AGE_LANGUAGES = {"en"}
+
+
+def measures_reading_age(language):
+    """Whether the reading-age formula fits text in `language` (a code of LANGUAGES)."""
+    return language.partition("-")[0] in READING_AGE_LANGUAGES
+
+
+def reading_age_problems(article):
+    """For an edition in a language the formula does not fit, that its reading age
+    cannot be measured, in place of an English figure."""
+    if measures_reading_age(article.language):
+        return []
+    name = get_language_info(article.language)["name"]
+    return [
+        f"Reading age cannot be measured in {name}: the formula is for English, so no "
+        f"reading-age figure applies to this page. Ask someone who reads {name} to check "
+        "that it is plain: short sentences and everyday words."
+    ]
+
+
 def source_problems(article):
     if article.sources.exists():
         return []
@@ -117,16 +144,25 @@ def part_label(part):
     return f"{part._meta.verbose_name.capitalize()} “{claim_name(part)}”"
 
 
-def care_card_problems(callouts):
+# How a care card's heading ends in each language (the NHS pattern: an action, then the
+# signs), and an example.
+CARD_HEADING_ENDS = {
+    "en-gb": ("if:", "See a doctor if:"),
+    "ru": ("если:", "Обратитесь к врачу, если:"),
+}
+
+
+def care_card_problems(callouts, language=settings.LANGUAGE_CODE):
     """What breaks the care-card rules, as sentences an editor can act on."""
     problems = []
     seen = {}
+    ending, example = CARD_HEADING_ENDS[language]
     for callout in callouts:
         label = f"The {Callout.NAMES[callout.level]} card"
-        if not callout.heading.rstrip().endswith("if:"):
+        if not callout.heading.rstrip().endswith(ending):
             problems.append(
-                f"{label} heading “{callout.heading}” should be an action ending in “if:”, "
-                "such as “See a doctor if:”."
+                f"{label} heading “{callout.heading}” should be an action ending in "
+                f"“{ending}”, such as “{example}”."
             )
         if callout.level == Callout.Level.EMERGENCY and "<a " in callout.rendered_body():
             problems.append(

@@ -17,6 +17,9 @@ from articles.markdown import render_markdown
 READING_AGE_AIM = (9, 14)
 # Below this many words a reading age says more about chance than about the text.
 MIN_WORDS = 12
+# The formula counts English syllables: a box whose letters are mostly of another script
+# (a Russian edition's) gets no figure, but a line saying so.
+LATIN_SHARE = 0.5
 # Link texts that say nothing out of context (WCAG 2.4.4): screen reader users often move
 # from link to link, and hear only these words.
 VAGUE_LINKS = {
@@ -145,12 +148,20 @@ def reading_age_of(reading):
     parts = sentences(reading.blocks)
     if sum(len(sentence.split()) for sentence in parts) < MIN_WORDS:
         return None
+    if not in_latin_script(reading):
+        return None
     closed = [s if s[-1] in SENTENCE_ENDS else s + "." for s in parts]
     result = ReadingAge(_age(_grade(" ".join(closed))))
     if len(closed) > 1:
         hardest = max(closed, key=_grade)
         result.hardest, result.hardest_age = hardest, _age(_grade(hardest))
     return result
+
+
+def in_latin_script(reading):
+    """Whether most letters of the text are Latin ones, as English is written."""
+    letters = [c for block in reading.blocks for c in block if c.isalpha()]
+    return sum(c.isascii() for c in letters) >= LATIN_SHARE * len(letters)
 
 
 def reading_age(markdown_text):
@@ -253,6 +264,13 @@ def notes_html(markdown_text):
     reading = read(markdown_text)
     result = reading_age_of(reading)
     parts = []
+    if result is None and not in_latin_script(reading):
+        parts.append(
+            format_html(
+                '<p class="reading-age">{}</p>',
+                "No reading age: the formula is for English, and this text is not in English.",
+            )
+        )
     if result is not None:
         low, high = READING_AGE_AIM
         advice = " Try shorter sentences and everyday words." if result.age > high else ""

@@ -64,6 +64,10 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
                  name="articles_article_signoff"),
             path("<path:object_id>/translate/", wrap(self.translate_view),
                  name="articles_article_translate"),
+            path("<path:object_id>/translation/source-changes/", wrap(self.source_changes_view),
+                 name="articles_article_source_changes"),
+            path("<path:object_id>/translation/side-by-side/", wrap(self.side_by_side_view),
+                 name="articles_article_side_by_side"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -116,6 +120,48 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/translate.html", context)
 
+    def translation_or_404(self, request, object_id):
+        """The page of a translation and the Translation, for whoever may change it."""
+        page = self.page_or_404(request, object_id)
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        translation = translations.translation_of(page)
+        if translation is None:
+            raise Http404("This article is not a translation.")
+        return page, translation
+
+    def translation_context(self, request, page, translation, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{title}: {page}",
+            "article": page,
+            "translation": translation,
+        }
+
+    def source_changes_view(self, request, object_id):
+        """What changed in the source since the version a translation was made from: what
+        its translator has to carry over."""
+        page, translation = self.translation_or_404(request, object_id)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        context = {
+            **self.translation_context(request, page, translation, "What changed in its source"),
+            "diff": translations.source_changes(translation),
+        }
+        return TemplateResponse(request, "admin/articles/article/source_changes.html", context)
+
+    def side_by_side_view(self, request, object_id):
+        """The source's live version next to the translation's working version."""
+        page, translation = self.translation_or_404(request, object_id)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        context = {
+            **self.translation_context(request, page, translation, "Side by side"),
+            "shown": translations.side_by_side(translation, page),
+        }
+        return TemplateResponse(request, "admin/articles/article/side_by_side.html", context)
+
     def get_object(self, request, object_id, from_field=None):
         page = super().get_object(request, object_id, from_field)
         match = request.resolver_match
@@ -134,6 +180,7 @@ class SignOffAdmin(WholeNumberIds, admin.ModelAdmin):
         context = {**(extra_context or {})}
         if page is not None:
             context["sign_off"] = self.sign_off_context(request, page)
+            context["translation"] = translations.translation_of(page)
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):
