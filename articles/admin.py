@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 
-from articles import search
+from articles import languages, search
 from articles.editing.checks import page_problems
 from articles.editing.forms import (
     ArticleAdminForm,
@@ -233,11 +234,11 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     # Few enough columns for a 1280-pixel window beside the admin's menu and filters: the
     # changes' state shares the state's cell; "By review" and "By updated at" filter on
-    # the dates no longer shown.
-    list_display = ["title", "language", "state", "review_due", "reader_reports"]
+    # the dates no longer shown; an edition in another language says so in its title's.
+    list_display = ["article", "state", "review_due", "reader_reports"]
     list_filter = [
         StageFilter, ReviewDueFilter, ReaderReportsFilter, UnsourcedClaimsFilter,
-        TranslationFilter, "updated_at",
+        TranslationFilter, "language", "updated_at",
     ]  # fmt: skip
     search_fields = ["title", "summary", "lead", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -327,6 +328,15 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
         )
 
     @admin.display(description="state", ordering="publish_at")
+    @admin.display(description="title", ordering="title")
+    def article(self, article):
+        if article.language == settings.LANGUAGE_CODE:
+            return article.title
+        return format_html(
+            '<span lang="{}">{}</span> ({})',
+            languages.tag(article.language), article.title, languages.name(article.language),
+        )  # fmt: skip
+
     def state(self, article):
         stage = article.publication_state()
         changes = self.unpublished_changes(article)

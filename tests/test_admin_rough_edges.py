@@ -321,7 +321,7 @@ def test_the_article_list_has_few_columns_and_says_where_changes_stand(editor, s
     listing = editor.get(reverse("admin:articles_article_changelist"))
 
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', text(listing))
-    assert columns == ["title", "state", "review_due", "reader_reports"]
+    assert columns == ["article", "state", "review_due", "reader_reports"]
     assert "Published<br>Changes: Waiting for clinical review" in text(listing)
 
 
