@@ -54,7 +54,9 @@ def test_no_wcag_22_aa_violations_at_phone_and_desktop_widths(open_page, launch_
     found = {}
     for language in LANGUAGES:
         path = reader_pages(launch_content[0].slug, language)[name]
-        for viewport in (PHONE, DESKTOP):
+        # Other languages' pages share the layout and the styles: a phone's width is
+        # enough for what their words change (lang, lengths, wrapping).
+        for viewport in (PHONE, DESKTOP) if language == settings.LANGUAGE_CODE else (PHONE,):
             page = open_page(path, viewport)
             assert page.evaluate("document.documentElement.lang") == languages.tag(language)
             for scheme in ("light", "dark"):
