@@ -327,7 +327,6 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
             request, queryset, search_term[: search.MAX_QUERY_LENGTH]
         )
 
-    @admin.display(description="state", ordering="publish_at")
     @admin.display(description="title", ordering="title")
     def article(self, article):
         if article.language == settings.LANGUAGE_CODE:
@@ -337,6 +336,7 @@ class ArticleAdmin(SignOffAdmin, ArticleHistoryAdmin):
             languages.tag(article.language), article.title, languages.name(article.language),
         )  # fmt: skip
 
+    @admin.display(description="state", ordering="publish_at")
     def state(self, article):
         stage = article.publication_state()
         changes = self.unpublished_changes(article)

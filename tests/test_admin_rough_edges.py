@@ -322,6 +322,12 @@ def test_the_article_list_has_few_columns_and_says_where_changes_stand(editor, s
 
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', text(listing))
     assert columns == ["article", "state", "review_due", "reader_reports"]
+    # Each heading over its own column (a display decorator once named the title "state").
+    for column, heading in [("article", "Title"), ("state", "State")]:
+        cell = re.search(
+            rf'<th scope="col" class="[^"]*column-{column}.*?</th>', text(listing), re.S
+        )
+        assert f">{heading}</a>" in cell[0], column
     assert "Published<br>Changes: Waiting for clinical review" in text(listing)
 
 
