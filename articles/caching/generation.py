@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from articles.caching.tags import LISTING, MEMBERSHIP, article_tag
+from articles.caching.tags import LISTING, MEMBERSHIP, article_tag, editions_tag
 from articles.helplines import help_lines
 from articles.models import Article
 
@@ -85,11 +85,15 @@ def _new_generation():
         log.warning("Could not start a new page-cache generation", exc_info=True)
 
 
-def invalidate_article(pk, lists_changed):
-    """Make stale, once the transaction has committed, only the pages that show article `pk`:
-    its own, those linking to it, the sitemaps and the feed, and the home page that lists
-    it; every home page when which articles it lists, or their order, changed."""
-    tags = [article_tag(pk), LISTING, *([MEMBERSHIP] if lists_changed else [])]
+def invalidate_article(article, lists_changed):
+    """Make stale, once the transaction has committed, only the pages that show `article`:
+    its own, those linking to it, its editions' in other languages, the sitemaps and the
+    feed, and the home page that lists it; every home page when which articles it lists,
+    or their order, changed."""
+    tags = [
+        article_tag(article.pk), editions_tag(article.translation_key), LISTING,
+        *([MEMBERSHIP] if lists_changed else []),
+    ]  # fmt: skip
     transaction.on_commit(lambda: _move_tags_on(tags))
 
 

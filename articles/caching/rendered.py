@@ -70,10 +70,11 @@ def _read_sql(vendor):
       view, if any;
     - switch_due: whether an approved change of any article waits for a time already past
       (ScheduledChangesMiddleware leaves this question to the article views);
-    - next_switch: the first approved change of it, or of an article it links to, waiting
-      for a later time (the page is current until then);
+    - next_switch: the first approved change of it, of an article it links to or of one
+      of its editions, waiting for a later time (the page is current until then);
     - edition_list: its live editions in other languages, "id:language:slug" each, space
       between (articles.editions);
+    - newest_review_kind: the review its newest publication recorded, if any;
     - source_article_id, source_pinned_at, source_newest_id, source_newest_at: for a
       translation, its source, when the version it translates went live, and the
       source's newest publication and when it went live (the page says so when that is
@@ -107,12 +108,17 @@ def _read_sql(vendor):
                        WHERE p.went_live_at IS NULL AND p.published_at <= %s) AS switch_due,
                (SELECT MIN(p.published_at) FROM {waiting} p
                 WHERE p.went_live_at IS NULL AND p.published_at > %s
-                  AND (p.article_id = a.id OR p.article_id IN (
-                       SELECT l.to_article_id FROM {links} l WHERE l.from_article_id = a.id))
+                  AND (p.article_id IN (
+                       SELECT l.to_article_id FROM {links} l WHERE l.from_article_id = a.id)
+                       OR EXISTS (SELECT 1 FROM {articles} e WHERE e.id = p.article_id
+                                  AND e.translation_key = a.translation_key))
                ) AS next_switch,
                (SELECT {joined} FROM {articles} e
                 WHERE e.translation_key = a.translation_key AND e.id <> a.id
                   AND {live_condition("e", None)[0]}) AS edition_list,
+               (SELECT p.review_kind FROM {waiting} p WHERE p.article_id = a.id
+                AND p.went_live_at IS NOT NULL ORDER BY p.went_live_at DESC, p.id DESC
+                LIMIT 1) AS newest_review_kind,
                {source} AS source_article_id,
                (SELECT s.went_live_at FROM {waiting} s WHERE s.id = a.translated_from_id)
                    AS source_pinned_at,

@@ -16,6 +16,16 @@ def article_tag(pk):
     return f"{ARTICLE}{pk}"
 
 
+# Every edition of one article, in any language: what an article's page depends on besides
+# the editions it links to (a new edition adds a language link; a source's new version
+# makes its translations' notice appear).
+EDITIONS = "editions:"
+
+
+def editions_tag(translation_key):
+    return f"{EDITIONS}{translation_key}"
+
+
 def articles_in(tags):
     """The primary keys of the articles among `tags`."""
     return [int(tag.removeprefix(ARTICLE)) for tag in tags if tag.startswith(ARTICLE)]

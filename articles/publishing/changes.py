@@ -116,7 +116,7 @@ def article_changed(article, before, content_changed=True):
             article.title,
             article.is_home_help,
         )
-        invalidate_article(article.pk, lists_changed)
+        invalidate_article(article, lists_changed)
     return Outcome(kept, took_from)
 
 
@@ -136,7 +136,7 @@ def schedule_changed(article):
     """A change to `article` now waits for a time, or no longer does: the cached pages
     that show it are stored afresh, to expire at that time."""
     pages_showing_changed(article.pk)
-    invalidate_article(article.pk, lists_changed=True)
+    invalidate_article(article, lists_changed=True)
 
 
 def article_deleted():

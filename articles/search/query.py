@@ -358,8 +358,11 @@ def passage(text, wanted_stems, size=PASSAGE_WORDS):
     marks."""
     tokens = (text or "").split()
     cores = [WORD.search(token) for token in tokens]
+    name = configuration()  # once, not for each word
     hits = {
-        index for index, core in enumerate(cores) if core and stem(core.group()) in wanted_stems
+        index
+        for index, core in enumerate(cores)
+        if core and _stem(core.group().lower(), name) in wanted_stems
     }
     start = max(0, min(hits) - LEAD_IN) if hits and size else 0
     size = size or len(tokens)
