@@ -11,7 +11,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -23,7 +23,7 @@ from django.views.static import serve as static_serve
 from articles import languages, search
 from articles.accounts.addresses import client_ip, limit_key
 from articles.caching import rendered
-from articles.caching.tags import MEMBERSHIP, article_tag
+from articles.caching.tags import MEMBERSHIP, article_tag, editions_tag
 from articles.helplines import help_lines
 from articles.models import Article, Edition
 from articles.numbers import whole_number
@@ -78,6 +78,7 @@ class ArticleListView(PageMetaMixin, ListView):
         # a change of which articles are listed, make the cached page stale.
         shown = [*page.object_list, *([context["home_help"]] if context["home_help"] else [])]
         self.request.page_tags = {MEMBERSHIP, *(article_tag(article.pk) for article in shown)}
+        context.update(same_page_in_every_language(self.request))
         if page.number > 1:
             # Each page of the list is its own page for search engines.
             context["page_title"] = gettext("%(title)s (page %(number)s)") % {
@@ -125,10 +126,13 @@ class ArticleDetailView(DetailView):
         # (and the lists') make the cached page stale, and it lasts until the next of
         # them goes live, comes down or changes to an approved version.
         editions, translation_of = _editions_and_source(article)
-        # Its other editions' changes change its language links (and a source's newer
-        # version, its notice) too.
+        # Any edition's change may change its language links, or a translation's notice
+        # (a new edition, a source's newer version): the editions' tag, and next_switch.
         shown = [article, *related, *editions]
-        self.request.page_tags = {article_tag(one.pk) for one in shown}
+        self.request.page_tags = {
+            editions_tag(article.translation_key),
+            *(article_tag(one.pk) for one in shown),
+        }
         self.request.page_next_change = schedule.next_change(
             [article, *related], self.started, getattr(article, "next_switch", None)
         )
@@ -155,11 +159,10 @@ class ArticleDetailView(DetailView):
         as x-default; none for an article in one language."""
         if not editions:
             return []
-        every = [
-            self._edition(one) for one in sorted([Edition.of(article), *editions], key=_by_code)
-        ]
-        default = [one for one in every if one["language"] == settings.LANGUAGE_CODE]
-        return [*every, {**default[0], "tag": "x-default"}] if default else every
+        every = {
+            one.language: self._edition(one)["url"] for one in [Edition.of(article), *editions]
+        }
+        return [{"tag": tag, "url": url} for tag, url in languages.hreflang_links(every)]
 
     def get(self, request, *args, **kwargs):
         self.started = timezone.now()
@@ -183,8 +186,21 @@ class ArticleDetailView(DetailView):
         return until_it_changes(response, request.page_next_change)
 
 
-def _by_code(edition):
-    return edition.language
+def same_page_in_every_language(request):
+    """For a page every language has at its own address (the home page, the diary,
+    search): the switcher's links to the others, and the head's hreflang links."""
+    every = {
+        code: request.build_absolute_uri(translate_url(request.get_full_path(), code))
+        for code, _ in settings.LANGUAGES
+    }
+    return {
+        "editions": [
+            {"tag": languages.tag(code), "name": languages.name(code), "url": url}
+            for code, url in every.items()
+            if code != languages.current()
+        ],
+        "alternates": [{"tag": tag, "url": url} for tag, url in languages.hreflang_links(every)],
+    }
 
 
 @dataclass(frozen=True)
@@ -265,6 +281,9 @@ class DiaryView(PageMetaMixin, TemplateView):
     )
     extra_context = {"rows": range(10)}
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **same_page_in_every_language(self.request)}
+
 
 def search_results(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
@@ -296,6 +315,7 @@ def search_results(request):
             "red_flag": answers.red_flag,
             "red_flag_article": answers.found_in,
             "elsewhere": elsewhere,
+            **same_page_in_every_language(request),
             "corrected": corrected if showing_corrected else None,
             "suggestion": corrected if not showing_corrected else None,
             "page_title": (

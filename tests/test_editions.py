@@ -328,7 +328,9 @@ def test_each_language_keeps_its_own_old_addresses(
     }  # fmt: skip
 
 
-def test_a_translation_has_a_review_line_of_its_own(client, english):
+def test_a_translation_has_a_review_line_of_its_own(
+    client, english, django_user_model, django_capture_on_commit_callbacks
+):
     Review.objects.create(
         article=english, reviewed_on=datetime.date(2026, 12, 1), kind=Review.Kind.CLINICAL,
         reviewer_name="Dr Source Reviewer", reviewer_role="GP",
@@ -336,18 +338,47 @@ def test_a_translation_has_a_review_line_of_its_own(client, english):
     russian = translate(english)
     with translation.override("ru"):
         unchecked = gettext("The translation has not been checked by a clinician.")
-        not_reviewed = gettext("This page has not yet been reviewed by a clinician.")
     body = page(client, "/ru/articles/calf-cramps/")[1]
     # The source's review is the source's: the translation says it has none of its own.
-    assert unchecked in body and not_reviewed in body
-    assert "Dr Source Reviewer" not in body
+    assert unchecked in body and "Dr Source Reviewer" not in body
 
-    Review.objects.create(
-        article=russian, reviewed_on=datetime.date(2026, 12, 5), kind=Review.Kind.CLINICAL,
-        reviewer_name="Доктор Иванова", reviewer_role="врач общей практики",
-    )  # fmt: skip
-    record_launch(russian)  # a review is a change readers get
+    # A version approved with a clinical review: the line names who checked the translation.
+    clinician = django_user_model.objects.create_user(
+        "ivanova", first_name="Доктор", last_name="Иванова"
+    )
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        go_live(lock(russian), Publication(
+            article=russian, published_by=clinician, review_kind=Review.Kind.CLINICAL,
+            reviewer_role="врач общей практики",
+        ))  # fmt: skip
     body = page(client, "/ru/articles/calf-cramps/")[1]
+    assert unchecked not in body
+    assert "Доктор Иванова, врач общей практики" in body
 
-    assert unchecked not in body and not_reviewed not in body
-    assert "Доктор Иванова, врач общей практики" in body and "5 декабря 2026" in body
+    # A later version published without one: that review no longer covers what is read.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_launch(russian)
+    body = page(client, "/ru/articles/calf-cramps/")[1]
+    assert unchecked in body and "Доктор Иванова" in body
+
+
+def test_a_page_read_before_its_translation_went_live_links_to_it_once_it_does(
+    client, english, django_capture_on_commit_callbacks
+):
+    assert 'hreflang="ru"' not in page(client, "/articles/calf-cramps/")[1]  # now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        translate(english)
+
+    assert 'hreflang="ru"' in page(client, "/articles/calf-cramps/")[1]
+
+
+@pytest.mark.parametrize(("in_english", "in_russian"), [("/", "/ru/"), ("/diary/", "/ru/diary/")])
+def test_pages_every_language_has_name_each_other(client, in_english, in_russian):
+    for path, other, tag in [(in_english, in_russian, "ru"), (in_russian, in_english, "en-GB")]:
+        body = page(client, path)[1]
+        head = body[: body.index("</head>")]
+        assert f'hreflang="{tag}" href="https://testserver{other}"' in head
+        assert f'hreflang="x-default" href="https://testserver{in_english}"' in head
+        switcher = re.search(r'<nav class="editions".*?</nav>', body, re.S)[0]
+        assert f'href="https://testserver{other}" hreflang="{tag}"' in switcher

@@ -564,6 +564,14 @@ class Article(TimeStampedModel):
     def last_clinical_review(self):
         return self.last_review(Review.Kind.CLINICAL)
 
+    def clinician_approved_this_version(self):
+        """Whether the version readers have now went live with a clinical review: an older
+        review of a page since changed does not cover its words."""
+        if hasattr(self, "newest_review_kind"):  # read with the page (caching.rendered)
+            return self.newest_review_kind == Review.Kind.CLINICAL
+        newest = self.publications.newest()
+        return newest is not None and newest.review_kind == Review.Kind.CLINICAL
+
     def next_review_due(self):
         review = self.last_review()
         return review_due_date(self.review_due_on, review and review.reviewed_on)

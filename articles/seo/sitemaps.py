@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
@@ -42,11 +41,10 @@ class ArticleSitemap(Sitemap):
                 continue
             origin = url["location"].removesuffix(url["item"].get_absolute_url())
             url["alternates"] = [
-                {"lang_code": edition.tag, "location": origin + edition.url} for edition in every
-            ] + [
-                {"lang_code": "x-default", "location": origin + edition.url}
-                for edition in every
-                if edition.language == settings.LANGUAGE_CODE
+                {"lang_code": tag, "location": location}
+                for tag, location in languages.hreflang_links(
+                    {edition.language: origin + edition.url for edition in every}
+                )
             ]
         return urls
 
