@@ -322,7 +322,7 @@ def test_the_article_list_has_few_columns_and_says_where_changes_stand(editor, s
 
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', text(listing))
     assert columns == ["article", "state", "review_due", "reader_reports"]
-    # Each heading over its own column (a display decorator once named the title "state").
+    # Each heading over its own column.
     for column, heading in [("article", "Title"), ("state", "State")]:
         cell = re.search(
             rf'<th scope="col" class="[^"]*column-{column}.*?</th>', text(listing), re.S
