@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Review
 from tests.factories import ArticleFactory, CalloutFactory, ReviewFactory
+from tests.schema_org import schema_org_mistakes
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,17 @@ def test_the_condition_has_its_own_signs_and_the_care_cards_are_parts_of_the_pag
     assert len(cards[2]["text"]) == emergency.body.count("\n- ") + 1
 
 
+def test_the_structured_data_uses_only_schema_orgs_types_and_properties(client, launch_content):
+    for article in launch_content:
+        [document] = extruct.extract(
+            client.get(article.get_absolute_url()).content.decode(),
+            base_url="https://testserver/",
+            syntaxes=["json-ld"],
+        )["json-ld"]
+
+        assert schema_org_mistakes(document) == []
+
+
 def test_causes_risk_factors_and_treatments_are_what_schema_org_means(client, seed_article):
     condition = json_ld(client, seed_article)["MedicalWebPage"]["about"]
     treatments = [t["name"] for t in condition["possibleTreatment"]]
@@ -150,8 +162,9 @@ def test_causes_risk_factors_and_treatments_are_what_schema_org_means(client, se
 
     assert [r["name"] for r in condition["riskFactor"]] == ["Pregnancy", "Getting older"]
     assert {r["@type"] for r in condition["riskFactor"]} == {"MedicalRiskFactor"}
-    assert len(condition["cause"]) == len(seed_article.causes.all()) - 2
-    assert "Pregnancy" not in [c["name"] for c in condition["cause"]]
+    causes = condition["@reverse"]["causeOf"]
+    assert len(causes) == len(seed_article.causes.all()) - 2
+    assert "Pregnancy" not in [c["name"] for c in causes]
     # Short names, and only advice the evidence supports.
     assert treatments[:3] == [
         "Stretch your calf", "Rub and massage your calf",

@@ -20,40 +20,17 @@ BULLETS = ("- ", "* ", "+ ", "-\t", "*\t", "+\t")
 def article_graph(article, absolute_url):
     """The MedicalWebPage and BreadcrumbList of `article`; absolute_url turns a path into a URL."""
     home = absolute_url(reverse("articles:index"))
-    page = absolute_url(article.get_absolute_url())
-    web_page = {
-        "@type": "MedicalWebPage",
-        "@id": page,
-        "url": page,
-        "name": article.title,
-        "headline": article.title,
-        "description": article.summary,
-        "inLanguage": languages.tag(article.language),
-        "dateModified": article.last_modified().isoformat(),
-        "breadcrumb": {"@id": f"{page}#breadcrumb"},
-        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": home},
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": home},
-    }
-    if article.publish_at:  # a draft in preview has none yet
-        web_page["datePublished"] = article.publish_at.isoformat()
-    last_review = article.last_review()
-    if last_review:  # a recorded review, with who made it: a clinician or the editors
-        web_page["lastReviewed"] = last_review.reviewed_on.isoformat()
-        web_page["reviewedBy"] = reviewer(last_review)
-    if article.condition_name:
-        web_page["about"] = medical_condition(article)
+    web_page = medical_web_page(article, absolute_url)
+    page = web_page["@id"]
+    web_page.update(
+        breadcrumb={"@id": f"{page}#breadcrumb"},
+        isPartOf={"@type": "WebSite", "name": settings.SITE_NAME, "url": home},
+        publisher={"@type": "Organization", "name": settings.SITE_NAME, "url": home},
+    )
     care_cards = [care_card(callout, page) for callout in article.callouts.all()]
     if care_cards:
         web_page["hasPart"] = care_cards
-    citations = [
-        {
-            "@type": "CreativeWork",
-            "name": source.title,
-            "url": source.url,
-            "publisher": {"@type": "Organization", "name": source.publisher},
-        }
-        for source in article.sources.all()
-    ]
+    citations = [cited_work(source, page) for source in article.sources.all()]
     if citations:
         web_page["citation"] = citations
     breadcrumbs = {
@@ -65,6 +42,42 @@ def article_graph(article, absolute_url):
         ],
     }
     return {"@context": "https://schema.org", "@graph": [web_page, breadcrumbs]}
+
+
+def medical_web_page(article, absolute_url):
+    """What the page and the content API both say of `article`: the page, its dates, its
+    last review and its condition."""
+    page = absolute_url(article.get_absolute_url())
+    web_page = {
+        "@type": "MedicalWebPage",
+        "@id": page,
+        "url": page,
+        "name": article.title,
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": languages.tag(article.language),
+        "dateModified": article.last_modified().isoformat(),
+    }
+    if article.publish_at:  # a draft in preview has none yet
+        web_page["datePublished"] = article.publish_at.isoformat()
+    last_review = article.last_review()
+    if last_review:  # a recorded review, with who made it: a clinician or the editors
+        web_page["lastReviewed"] = last_review.reviewed_on.isoformat()
+        web_page["reviewedBy"] = reviewer(last_review)
+    if article.condition_name:
+        web_page["about"] = medical_condition(article)
+    return web_page
+
+
+def cited_work(source, page):
+    """A source the page cites, by its place in the page's list (#source-N)."""
+    return {
+        "@type": "CreativeWork",
+        "@id": f"{page}#source-{source.position}",
+        "name": source.title,
+        "url": source.url,
+        "publisher": {"@type": "Organization", "name": source.publisher},
+    }
 
 
 def reviewer(review):
@@ -86,10 +99,6 @@ def medical_condition(article):
         "riskFactor": [
             {"@type": "MedicalRiskFactor", "name": cause.name} for cause in article.risk_factors()
         ],
-        "cause": [
-            {"@type": "MedicalCause", "name": cause.name, "description": as_text(cause.body)}
-            for cause in article.everyday_causes() + article.disease_causes()
-        ],
         "possibleTreatment": _therapies(article.relief_techniques.all()),
         "secondaryPrevention": _therapies(article.prevention_tips.all()),
         "differentialDiagnosis": [
@@ -102,6 +111,14 @@ def medical_condition(article):
         ],
     }
     condition.update((name, value) for name, value in values.items() if value)
+    # schema.org links a cause to its condition, not the other way (MedicalCause.causeOf):
+    # JSON-LD's @reverse says it from the condition's side.
+    causes = [
+        {"@type": "MedicalCause", "name": cause.name, "description": as_text(cause.body)}
+        for cause in article.everyday_causes() + article.disease_causes()
+    ]
+    if causes:
+        condition["@reverse"] = {"causeOf": causes}
     return condition
 
 
