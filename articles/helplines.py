@@ -6,7 +6,9 @@ from django.conf import settings
 from articles import languages
 
 # What an edition may set for itself (settings.HELP_LINES_BY_LANGUAGE).
-NUMBERS = ("EMERGENCY_NUMBER", "EMERGENCY_NUMBER_ALSO", "URGENT_NUMBER", "URGENT_SERVICE")
+NUMBERS = (
+    "EMERGENCY_NUMBER", "EMERGENCY_NUMBER_ALSO", "URGENT_NUMBER", "URGENT_SERVICE", "HELP_COUNTRY",
+)  # fmt: skip
 
 
 def tel_address(number):
@@ -15,7 +17,7 @@ def tel_address(number):
 
 
 def numbers(language=None):
-    """The four settings for `language` (by default the page's): the site's, or the
+    """The five settings for `language` (by default the page's): the site's, or the
     edition's own where it gives them."""
     own = settings.HELP_LINES_BY_LANGUAGE.get(language or languages.current(), {})
     unknown = set(own) - set(NUMBERS)
@@ -25,8 +27,8 @@ def numbers(language=None):
 
 
 def help_lines(language=None):
-    """The emergency number (and another that also works), and the urgent same-day service,
-    for `language`'s readers (by default the page's)."""
+    """The emergency number (and another that also works), the urgent same-day service, and
+    the country they serve, for `language`'s readers (by default the page's)."""
     given = numbers(language)
     return {
         "emergency": given["EMERGENCY_NUMBER"],
@@ -36,4 +38,6 @@ def help_lines(language=None):
         "urgent_service": given["URGENT_SERVICE"],
         "urgent": given["URGENT_NUMBER"],
         "urgent_tel": tel_address(given["URGENT_NUMBER"]),
+        # Where the numbers work (ISO 3166-1), for other services that show them.
+        "country": given["HELP_COUNTRY"],
     }

@@ -333,6 +333,10 @@ HELP_LINES_BY_LANGUAGE = json.loads(os.environ.get("CRAMPS_HELP_LINES_BY_LANGUAG
 OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# The country whose services the numbers above reach (ISO 3166-1), told to other services
+# with the numbers; an edition may set its own in HELP_LINES_BY_LANGUAGE.
+HELP_COUNTRY = os.environ.get("CRAMPS_HELP_COUNTRY", "GB")
+
 # Who may give readers a change (articles.publishing.signoff): "clinical" (the default) needs
 # someone with the right to publish (the Clinical reviewers group, superusers) to approve
 # it; "editors" lets every editor publish directly, for a site with no clinical staff.
