@@ -2,6 +2,7 @@
 readers get when the database is down."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -20,14 +21,17 @@ RETRY_AFTER_SECONDS = 30
 
 
 class CrossOriginResourcePolicyMiddleware:
-    """Other sites may not embed our responses (Django sets the opener policy itself)."""
+    """Other sites may not embed our responses (Django sets the opener policy itself),
+    except the open API's (settings.CORS_URLS_REGEX), which are for them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.open = re.compile(settings.CORS_URLS_REGEX)
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        policy = "cross-origin" if self.open.match(request.path_info) else "same-origin"
+        response.setdefault("Cross-Origin-Resource-Policy", policy)
         return response
 
 

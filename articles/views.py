@@ -11,6 +11,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.template.response import SimpleTemplateResponse
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -126,6 +127,7 @@ class ArticleDetailView(DetailView):
         # (and the lists') make the cached page stale, and it lasts until the next of
         # them goes live, comes down or changes to an approved version.
         editions, translation_of = _editions_and_source(article)
+        self.editions = editions  # for a view that answers otherwise (articles.api)
         # Any edition's change may change its language links, or a translation's notice
         # (a new edition, a source's newer version): the editions' tag, and next_switch.
         shown = [article, *related, *editions]
@@ -164,6 +166,10 @@ class ArticleDetailView(DetailView):
         }
         return [{"tag": tag, "url": url} for tag, url in languages.hreflang_links(every)]
 
+    def moved(self, article):
+        """The same page (article or bedside card) at the article's current address."""
+        return reverse(self.request.resolver_match.view_name, args=[article.slug])
+
     def get(self, request, *args, **kwargs):
         self.started = timezone.now()
         try:
@@ -172,16 +178,15 @@ class ArticleDetailView(DetailView):
             moved = Article.objects.published().in_language().formerly_at(kwargs["slug"]).first()
             if moved is None:
                 raise
-            # The same page (article or bedside card) at the article's current address.
-            view_name = request.resolver_match.view_name
-            return HttpResponsePermanentRedirect(reverse(view_name, args=[moved.slug]))
+            return HttpResponsePermanentRedirect(self.moved(moved))
         if self.stored_pages and (stored := rendered.stored_response(self.object)):
             request.page_tags = set(self.object.stored_tags)
             request.page_next_change = self.object.stored_until
             return until_it_changes(stored, request.page_next_change)
         response = self.render_to_response(self.get_context_data(object=self.object))
         if self.stored_pages:
-            response.render()
+            if isinstance(response, SimpleTemplateResponse):  # the API's is already bytes
+                response.render()
             rendered.keep(request, self.object, response, self.started)
         return until_it_changes(response, request.page_next_change)
 

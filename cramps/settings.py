@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "markdownx",
     "reversion",
     "reversion_compare",
+    # The open content API (articles.api): its OpenAPI document and rate limit.
+    "ninja",
+    "corsheaders",
     "articles",
 ]
 
@@ -63,6 +66,9 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # Outside the page cache, so that a stored API response, made for a request without an
+    # Origin, still answers another site's script (CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     # A stored reader page goes out first, with the headers the middleware below gave it
     # when it was built, so a hit costs less than serving a static file.
     "articles.caching.pages.PageCacheMiddleware",
@@ -333,6 +339,24 @@ HELP_LINES_BY_LANGUAGE = json.loads(os.environ.get("CRAMPS_HELP_LINES_BY_LANGUAG
 OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# The open content API (/api/v1/, articles.api): any site's scripts may read it (GET, with
+# no credentials); nothing else of the site is open to them.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+# Requests per address the API answers from the database (the page cache's answers are not
+# counted), as django-ninja's rates: "120/min".
+API_RATE_LIMIT = os.environ.get("CRAMPS_API_RATE_LIMIT", "120/min")
+# The licence the site's content is offered under, and how to credit it: every API response
+# carries them. The site's owner chooses; the default is Creative Commons Attribution 4.0.
+CONTENT_LICENCE_NAME = os.environ.get("CRAMPS_CONTENT_LICENCE_NAME", "CC BY 4.0")
+CONTENT_LICENCE_URL = os.environ.get(
+    "CRAMPS_CONTENT_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+CONTENT_PUBLISHER = os.environ.get("CRAMPS_CONTENT_PUBLISHER", SITE_NAME)
 # The country whose services the numbers above reach (ISO 3166-1), told to other services
 # with the numbers; an edition may set its own in HELP_LINES_BY_LANGUAGE.
 HELP_COUNTRY = os.environ.get("CRAMPS_HELP_COUNTRY", "GB")

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from articles import health
+from articles.api.views import api, guide
 from articles.editing.views import StaffImageUploadView, StaffMarkdownifyView
 from articles.seo.sitemaps import SITEMAPS
 from articles.urls import public
@@ -37,6 +38,9 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", public(robots_txt), name="robots_txt"),
+    # The open content API, and its page for developers.
+    path("api/v1/", api.urls),
+    path("api/", public(guide), name="api_guide"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     # Reader pages in every language: English at its addresses, others under /<code>/.

@@ -798,7 +798,25 @@ MATRIX |= {
     ("robots.txt", "robots_txt"): lambda w: [Case(reverse("robots_txt"), READ_ONLY)],
     ("healthz", "healthz"): lambda w: [Case(reverse("healthz"), READ_ONLY)],
     ("readyz", "readyz"): lambda w: [Case(reverse("readyz"), READ_ONLY)],
+    # The open content API: the same live articles for everyone, nothing to write.
+    ("api/", "api_guide"): lambda w: [Case(reverse("api_guide"), READER)],
+    ("api/v1/openapi.json", "api:openapi-json"): lambda w: [
+        Case(reverse("api:openapi-json"), READER)
+    ],
+    ("api/v1/", "api:articles"): lambda w: [Case(reverse("api:articles"), READER)],
+    # Shadowed by the list, at the same address: the name django-ninja reverses its root by.
+    ("api/v1/", "api:api-root"): lambda w: [Case(reverse("api:api-root"), READER)],
+    ("api/v1/articles/<language>/<slug>/", "api:article"): lambda w: [
+        Case(api_article(w.seed), READER),
+        Case(api_article(w.draft), NO_PAGE),
+    ],
 }
+
+
+def api_article(article):
+    return reverse("api:article", kwargs={"language": article.language, "slug": article.slug})
+
+
 if settings.SERVE_MEDIA:
     # Development only: uploaded images, served by Django; this one was never uploaded.
     media = settings.MARKDOWNX_MEDIA_PATH

@@ -70,6 +70,23 @@ def test_no_wcag_22_aa_violations_at_phone_and_desktop_widths(open_page, launch_
     assert found == {}
 
 
+def test_the_developers_page_is_accessible_and_fits_a_phone(open_page, db):
+    # In English only: the API's page for developers is not translated.
+    found = {}
+    for viewport in (PHONE, DESKTOP):
+        page = open_page(reverse("api_guide"), viewport)
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            if violations := axe_violations(page):
+                found[f"{viewport['width']}px {scheme}"] = violations
+    overflow = open_page(reverse("api_guide"), PHONE).evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+    assert found == {}
+    assert overflow <= 0
+
+
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_nothing_scrolls_sideways_on_a_320px_phone(open_page, launch_content, name):
     for language in LANGUAGES:

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 
 from articles.caching.generation import (
     GENERATION_KEY,
@@ -171,7 +172,10 @@ class PageCacheMiddleware:
     def replay(self, request, entry):
         headers, body = entry[2], entry[3]
         response = get_conditional_response(
-            request, etag=headers.get("ETag"), response=HttpResponse(body, headers=headers)
+            request,
+            etag=headers.get("ETag"),
+            last_modified=parse_http_date_safe(headers.get("Last-Modified")),
+            response=HttpResponse(body, headers=headers),
         )
         # Browsers keep it no longer than this entry has left (its next go-live).
         patch_cache_control(response, max_age=max(int(entry[1] - time.time()), 0))

@@ -56,9 +56,13 @@ class PublicationQuerySet(models.QuerySet):
     def gone_live(self):
         return self.filter(went_live_at__isnull=False)
 
+    def newest_first(self):
+        """Those readers got, the last first (rendered.read's SQL orders them the same)."""
+        return self.gone_live().order_by("-went_live_at", "-pk")
+
     def newest(self):
-        """The one of these readers got last (rendered.read's SQL asks the same)."""
-        return self.gone_live().order_by("-went_live_at", "-pk").first()
+        """The one of these readers got last."""
+        return self.newest_first().first()
 
     def waiting(self):
         """Approved versions of live articles that go live at a set time."""
