@@ -27,6 +27,7 @@ class TranslationOf(Schema):
 
 
 class ArticleSummary(Schema):
+    identifier: int = Field(description="The article's own number: it keeps it if renamed.")
     name: str
     description: str
     language: Language
@@ -46,11 +47,8 @@ class Withdrawn(Schema):
 
 
 class ArticleList(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
+    count: int = Field(description="How many articles the query finds, on every page.")
+    next: str | None = Field(description="The next 100, if there are more.")
     asOf: str = Field(
         description="Pass this as updated_since next time to get only what changed since."
     )
@@ -83,6 +81,7 @@ class ArticleDocument(Node):
     id: str = Field(alias="@id")
     url: str
     api: str
+    identifier: int
     name: str
     description: str
     inLanguage: str

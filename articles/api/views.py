@@ -1,29 +1,30 @@
 """The API's endpoints (django-ninja: the OpenAPI 3.1 document, validation of what callers
 send and the rate limit come with it).
 
-An article's document is made the way its page is (articles.views.ArticleDetailView): read
-in one query with its stored rendering, kept in the page cache under the same tags, so a
-publication makes both stale at once, with no rule of its own.
+An article's document is made the way its page is (articles.views.ArticleDetailView): the
+page's first query reads it with its stored rendering, and it is kept in the page cache
+under the same tags, so a publication makes both stale at once, with no rule of its own.
 """
 
 import datetime
 import functools
 import json
+from typing import Annotated
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, urlencode
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 from articles import languages
 from articles.accounts.addresses import client_ip, limit_key
@@ -112,24 +113,39 @@ def _query_problem(request, known):
     return None
 
 
+def _in_range(moment):
+    """An aware time that converts to UTC: far ends of the calendar with an offset do not
+    (SQLite would fail on them)."""
+    if moment.tzinfo is None:
+        raise ValueError("Give the time with its offset, such as Z or +01:00.")
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("The time is out of range.") from None
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
+
+
 @api.get(
     "/",
-    response={200: ArticleList, 400: Problem, 404: Problem, 422: Problem, 429: Problem},
+    response={200: ArticleList, 400: Problem, 422: Problem, 429: Problem},
     url_name="articles",
     summary="The live articles",
     description=(
         "Every live article, in every language unless `language` is given, oldest change "
-        "first, a page of 100 at a time. With `updated_since` (an ISO 8601 time with its "
-        "offset, such as the last answer's `asOf`), only the articles changed since then, "
-        "and the pages withdrawn since then."
+        "first, 100 at a time: `next` gives the rest. With `updated_since` (an ISO 8601 time "
+        "with its offset, such as the last answer's `asOf`), only the articles changed since "
+        "then, and the pages withdrawn since then."
     ),
 )
-@decorate_view(public, taking("language", "updated_since", "page"))
+@decorate_view(taking("language", "updated_since", "after"))
 def list_articles(
     request,
+    response: HttpResponse,
     language: Language | None = None,
-    updated_since: AwareDatetime | None = None,
-    page: int = Query(1, ge=1, le=10_000),
+    updated_since: Moment | None = None,
+    after: str | None = Query(None, max_length=64, description="From the last answer's next."),
 ):
     now = timezone.now()
     articles = (
@@ -143,27 +159,48 @@ def list_articles(
         articles = articles.filter(language=language)
     if updated_since:
         articles = articles.filter(last_modified__gt=updated_since)
-    pages = Paginator(articles, PAGE_SIZE, allow_empty_first_page=True)
-    if page > pages.num_pages:
-        raise HttpError(404, f"There are {pages.num_pages} pages.")
-    shown = pages.page(page)
+    count = articles.count()
+    if after:
+        # Pages follow the order, not an offset: an article that changes while a caller
+        # reads the pages moves to the end, and no other is skipped for it.
+        changed, pk = _position(after)
+        articles = articles.filter(
+            Q(last_modified__gt=changed) | Q(last_modified=changed, pk__gt=pk)
+        )
+    shown = list(articles[: PAGE_SIZE + 1])
     absolute = request.build_absolute_uri
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
     return {
-        "count": pages.count,
-        "page": page,
-        "pages": pages.num_pages,
-        "next": _page_url(request, page + 1) if shown.has_next() else None,
-        "previous": _page_url(request, page - 1) if shown.has_previous() else None,
-        "asOf": (now - OVERLAP).isoformat(),
-        "items": [_summary(article, absolute) for article in shown.object_list],
-        "withdrawn": _withdrawn(updated_since, language, now, absolute) if updated_since else [],
+        "count": count,
+        "next": _next_url(request, shown[PAGE_SIZE - 1]) if len(shown) > PAGE_SIZE else None,
+        "asOf": _moment(now - OVERLAP),
+        "items": [_summary(article, absolute) for article in shown[:PAGE_SIZE]],
+        "withdrawn": (
+            _withdrawn(updated_since, language, now, absolute)
+            if updated_since and not after
+            else []
+        ),
         "licence": _licence(absolute),
     }
 
 
-def _page_url(request, number):
-    query = {**request.GET.dict(), "page": number}
+def _moment(when):
+    """An ISO 8601 time in UTC, written with Z, which survives a URL typed by hand."""
+    return when.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _next_url(request, last):
+    query = {**request.GET.dict(), "after": f"{_moment(last.last_modified)}_{last.pk}"}
     return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+
+def _position(after):
+    """(time, pk) from a next link's `after`; a 422 for anything else."""
+    moment, _, pk = after.rpartition("_")
+    try:
+        return _in_range(datetime.datetime.fromisoformat(moment)), int(pk)
+    except ValueError:
+        raise HttpError(422, "after: use the value the last answer's next gave.") from None
 
 
 def _summary(article, absolute):
@@ -177,6 +214,7 @@ def _summary(article, absolute):
             "version": pinned.pk,
         }
     return {
+        "identifier": article.pk,
         "name": article.title,
         "description": article.summary,
         "language": article.language,

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 def _release():
     """A fingerprint of what shapes every page besides the content: the templates, the
-    interface's translations, the site settings and, where the deploy sets it,
+    interface's translations, the site settings (the help lines and the content's licence
+    among them) and, where the deploy sets it,
     CRAMPS_RELEASE. A new release starts afresh.
     (Every process that edits or serves must agree on it, so it leaves out what one host
     may lack, such as collected static files.)"""
@@ -37,7 +38,10 @@ def _release():
     ]:
         digest.update(shaping.read_bytes())
     lines = [sorted(help_lines(code).items()) for code, _ in settings.LANGUAGES]
-    digest.update(f"{settings.SITE_NAME}|{lines}".encode())
+    # The terms of reuse every API answer carries.
+    terms = [settings.CONTENT_LICENCE_NAME, settings.CONTENT_LICENCE_URL,
+             settings.CONTENT_PUBLISHER]  # fmt: skip
+    digest.update(f"{settings.SITE_NAME}|{lines}|{terms}".encode())
     return digest.hexdigest()[:16]
 
 

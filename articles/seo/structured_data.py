@@ -81,10 +81,11 @@ def cited_work(source, page):
 
 
 def reviewer(review):
-    """Who made a review: a clinician by name and role, or the editorial team."""
+    """Who made a review: a clinician by name and role, or the editorial team (never the
+    editor by name: an approval records a person, and the page names the team)."""
     if review.kind == Review.Kind.CLINICAL:
         return {"@type": "Person", "name": review.reviewer_name, "jobTitle": review.reviewer_role}
-    return {"@type": "Organization", "name": review.reviewer_name}
+    return {"@type": "Organization", "name": f"{settings.SITE_NAME} editorial team"}
 
 
 def medical_condition(article):

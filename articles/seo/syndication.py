@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from articles.helplines import help_lines
 from articles.markdown import markdown_to_text as as_text
 from articles.models import Callout, Cause, Section, by_evidence
-from articles.seo.structured_data import cited_work, list_items, medical_web_page
+from articles.seo import structured_data
+from articles.seo.structured_data import cited_work, medical_web_page
 
 SCHEMA = "https://schema.org/"
 # The document's own terms, as anchors of the developers' page.
@@ -88,7 +89,9 @@ def article_document(article, absolute_url, *, editions, translation_of, version
     translates or None)} for the article and its editions."""
     document = {"@context": context(absolute_url), **medical_web_page(article, absolute_url)}
     page = document["@id"]
-    document.update(api=api_url(absolute_url, article), abstract=as_text(article.lead))
+    document.update(
+        identifier=article.pk, api=api_url(absolute_url, article), abstract=as_text(article.lead)
+    )
     if versions[article.pk][0] is not None:  # pages from before publications were recorded
         document["version"] = versions[article.pk][0]
     if "lastReviewed" in document:
@@ -173,19 +176,18 @@ def advice_part(aspect, item, page, guide):
 
 
 def care_card(callout, page):
-    """A care card whole: its urgency, its heading, every sign in order, what to do and
-    the number to call with the country it works in. Never a sign without its action."""
-    signs = [as_text(item) for item in list_items(callout.body)]
+    """A care card whole: its urgency, its heading, its whole text, what to do, and the
+    numbers to call with the country they work in. Never a sign without its action."""
     help = help_lines()
     action = call_to_action(callout, help)
-    heading = callout.hidden_prefix + callout.heading
-    card = part(
-        "SeeDoctorHealthAspect",
-        f"{page}#{callout.anchor}",
-        heading,
-        "\n".join([heading, *(f"- {sign}" for sign in signs), *([action] if action else [])]),
-        cites(callout, page),
-    )
+    card = structured_data.care_card(callout, page)
+    signs = card.pop("text")
+    # The text as readers read it, list or not, then what to do.
+    card["text"] = "\n".join(filter(None, [card["name"], as_text(callout.body), action]))
+    if callout.title:
+        card["headline"] = callout.title
+    if cited := cites(callout, page):
+        card["citation"] = cited
     card["keywords"] = {
         "@type": "DefinedTerm",
         "termCode": callout.level,
@@ -230,13 +232,18 @@ def cites(claim, page):
 
 
 def translated_work(absolute_url, translation_of, pinned):
-    """The source a translation was made from, and which of its versions."""
+    """The version of its source a translation was made from: a version of the source
+    page (exampleOfWork), which has moved on if the source has changed since."""
     work = {"@type": "MedicalWebPage", "version": pinned}
-    if translation_of.source is not None:
+    if translation_of.translates is not None:
+        work["dateModified"] = translation_of.translates.isoformat()
+    if translation_of.source is not None:  # readers still have the source
         url = absolute_url(translation_of.source.url)
-        work.update({"@id": url, "url": url, "api": api_url(absolute_url, translation_of.source),
-                     "inLanguage": translation_of.source.tag})  # fmt: skip
-    work["dateModified"] = translation_of.translates.isoformat()
+        work["exampleOfWork"] = {
+            "@type": "MedicalWebPage", "@id": url, "url": url,
+            "api": api_url(absolute_url, translation_of.source),
+            "inLanguage": translation_of.source.tag,
+        }  # fmt: skip
     return work
 
 
