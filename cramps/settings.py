@@ -348,7 +348,7 @@ CORS_ALLOW_HEADERS = ["if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 # Requests per address the API answers from the database (the page cache's answers are not
-# counted), as django-ninja's rates: "120/min".
+# counted), as django-ninja's rates: "120/min". Empty: no limit (a proxy in front limits).
 API_RATE_LIMIT = os.environ.get("CRAMPS_API_RATE_LIMIT", "120/min")
 # The licence the site's content is offered under, and how to credit it: every API response
 # carries them. The site's owner chooses; the default is Creative Commons Attribution 4.0.

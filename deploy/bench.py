@@ -5,11 +5,12 @@ measures with wrk (Debian's package) and prints throughput and p99 latency, each
 to a static file's, and errors:
 
 1. warm: the article from the page cache, against the same bytes served by WhiteNoise, in
-   several rounds (BENCH_ROUNDS, default 5), then its Russian edition the same way;
+   several rounds (BENCH_ROUNDS, default 5), then its Russian edition and its API document
+   (JSON-LD) the same way;
 2. cold: the same pages with the page cache off;
 3. at scale: 10,000 generated articles on SQLite, then on PostgreSQL (when it answers at
-   127.0.0.1:5432): home, search (a synonym and a misspelling too) and sitemap with the
-   page cache off, and how many cached pages survive one publication.
+   127.0.0.1:5432): home, search (a synonym and a misspelling too), sitemap and the API's
+   list with the page cache off, and how many cached pages survive one publication.
 
 Figures depend on the machine; the ratios compare runs made in the same minute on it.
 """
@@ -30,10 +31,12 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 CONNECTIONS, THREADS, SECONDS = 64, 2, 10
-# The launch article, and its Russian edition (the seed loads both).
+# The launch article, its Russian edition (the seed loads both), and the article as the
+# content API gives it.
 ARTICLES = (
     ("Article page", "/articles/night-calf-cramps/"),
     ("Russian edition", "/ru/articles/night-calf-cramps/"),
+    ("API article (JSON-LD)", "/api/v1/articles/en-gb/night-calf-cramps/"),
 )
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
@@ -58,6 +61,9 @@ def environment(workdir, database_url, **extra):
         "GUNICORN_LOG_LEVEL": "warning",
         # X-Cache says whether a page came from the page cache (off in production).
         "DJANGO_PAGE_CACHE_STATUS_HEADER": "true",
+        # wrk is one address: the API's per-address limit would answer it with 429s, and a
+        # limit that high keeps every request's time for the address.
+        "CRAMPS_API_RATE_LIMIT": "",
         **extra,
     }
 
@@ -217,6 +223,8 @@ SCALE_PAGES = (
     ),
     ("sitemap.xml (index)", "/sitemap.xml"),
     ("sitemap-articles.xml (1,000)", "/sitemap-articles.xml"),
+    ("API list, first page (100)", "/api/v1/"),
+    ("API list, ?updated_since (none)", "/api/v1/?updated_since=2100-01-01T00:00:00Z"),
 )
 
 

@@ -78,7 +78,8 @@ api = ContentAPI(
     docs_url=None,
     # The OpenAPI document: cached as the pages are, and for reading only.
     docs_decorator=lambda view: public(require_safe(view)),
-    throttle=[PerAddress(settings.API_RATE_LIMIT)],
+    # None when the setting is empty: for a deployment whose proxy limits instead.
+    throttle=[PerAddress(settings.API_RATE_LIMIT)] if settings.API_RATE_LIMIT else [],
 )
 
 
