@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_control
 
 from articles import views
 from articles.feedback import views as feedback
+from articles.offline import views as offline
 from articles.seo.feeds import LatestArticlesFeed
 
 app_name = "articles"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("", public(views.ArticleListView.as_view()), name="index"),
     path("search/", public(views.search_results), name="search"),
     path("diary/", public(views.DiaryView.as_view()), name="diary"),
+    # What the service worker shows offline for a page never saved, and the manifest.
+    path("offline/", public(offline.OfflineView.as_view()), name="offline"),
+    path("manifest.webmanifest", public(offline.manifest), name="manifest"),
     path("feed/", public(LatestArticlesFeed()), name="feed"),
     path(
         "articles/<slug:slug>/",

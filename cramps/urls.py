@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from articles import health
 from articles.api.views import api, guide
 from articles.editing.views import StaffImageUploadView, StaffMarkdownifyView
+from articles.offline.views import service_worker
 from articles.seo.sitemaps import SITEMAPS
 from articles.urls import public
 from articles.views import robots_txt, serve_upload
@@ -38,6 +39,8 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", public(robots_txt), name="robots_txt"),
+    # At the root, so that it may answer for every page (a worker's scope is its folder).
+    path("sw.js", service_worker, name="service_worker"),
     # The open content API, and its page for developers.
     path("api/v1/", api.urls),
     path("api/", public(guide), name="api_guide"),

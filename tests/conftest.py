@@ -23,6 +23,7 @@ RUN_ONCE = {
     "test_change_page", "test_compare", "test_crawl", "test_deploy", "test_editor_views",
     "test_editorial", "test_evidence", "test_http", "test_image_uploads",
     "test_interface_language", "test_launch_content", "test_markdown", "test_numbers",
+    "test_offline",
     "test_reviews", "test_roles", "test_security", "test_seo",
     "test_settings", "test_static", "test_translated_content", "test_urls", "test_views",
 }  # fmt: skip

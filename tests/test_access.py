@@ -798,6 +798,12 @@ MATRIX |= {
     ("robots.txt", "robots_txt"): lambda w: [Case(reverse("robots_txt"), READ_ONLY)],
     ("healthz", "healthz"): lambda w: [Case(reverse("healthz"), READ_ONLY)],
     ("readyz", "readyz"): lambda w: [Case(reverse("readyz"), READ_ONLY)],
+    # Reading offline: the worker, the page it shows offline, the manifest.
+    ("sw.js", "service_worker"): lambda w: [Case(reverse("service_worker"), READER)],
+    ("offline/", "articles:offline"): lambda w: [Case(reverse("articles:offline"), READER)],
+    ("manifest.webmanifest", "articles:manifest"): lambda w: [
+        Case(reverse("articles:manifest"), READER)
+    ],
     # The open content API: the same live articles for everyone, nothing to write.
     ("api/", "api_guide"): lambda w: [Case(reverse("api_guide"), READER)],
     ("api/v1/openapi.json", "api:openapi-json"): lambda w: [

@@ -29,6 +29,9 @@ ROUTES = [
     ("markdownx_markdownify", {}, "/markdownx/markdownify/"),
     ("markdownx_upload", {}, "/markdownx/upload/"),
     ("api_guide", {}, "/api/"),
+    ("service_worker", {}, "/sw.js"),
+    ("articles:offline", {}, "/offline/"),
+    ("articles:manifest", {}, "/manifest.webmanifest"),
     ("api:articles", {}, "/api/v1/"),
     (
         "api:article",

@@ -126,7 +126,11 @@ def test_article_page_structure(client, seed_article):
     assert body.count('<ol class="tips">') == 1 and body.count("<ol") >= 3
     assert '<meta name="description" content="' + seed_article.summary in body
     scripts = re.findall(r"<script\b[^>]*>", body)
-    assert scripts == ['<script type="application/ld+json">'], "only data, no executable script"
+    # Data, and one deferred file that registers the offline worker: nothing the page needs.
+    assert scripts == [
+        '<script src="/static/js/offline.js" data-worker="/sw.js" defer>',
+        '<script type="application/ld+json">',
+    ]
 
 
 def test_headings_never_skip_a_level(client, seed_article):

@@ -1,0 +1,155 @@
+// The site's service worker: pages a reader opened stay readable with no signal, and never
+// pass for current. Network first for every page; a saved copy only offline, marked with
+// when it was saved and reviewed. No push, no analytics, nothing sent anywhere.
+"use strict";
+
+const VERSION = "{{ version }}";
+const SHELL = `shell-${VERSION}`; // what install saves: offline pages, bedside cards, styles
+const PAGES = `pages-${VERSION}`; // what readers opened, newest kept
+const SHELL_URLS = {{ shell_urls|safe }};
+const OFFLINE_PAGES = {{ offline_pages|safe }}; // {language prefix: offline page}
+const SAVED_PAGES = /^(\/[a-z-]+)?\/articles\/[^/]+\/(bedside-card\/)?$/;
+const KEEP = {{ keep }};
+const STALE_DAYS = {{ stale_days }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL)
+      .then((cache) => cache.addAll(SHELL_URLS.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  // A new release's worker drops the old one's copies: other code made them. Then it saves
+  // the pages open now, which loaded before it could: the first visit counts.
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(
+        names.filter((name) => name !== SHELL && name !== PAGES).map((name) => caches.delete(name)),
+      ))
+      .then(() => self.clients.claim())
+      .then(() => self.clients.matchAll({ type: "window" }))
+      .then((open) => Promise.all(open.map((client) => saveOpen(new URL(client.url))))),
+  );
+});
+
+async function saveOpen(url) {
+  if (url.origin !== self.location.origin || !SAVED_PAGES.test(url.pathname)) return;
+  try {
+    const response = await fetch(url.pathname);
+    if (response.ok) await save(url.pathname, response);
+  } catch (offline) {
+    // Saved on the next visit instead.
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (event.request.mode === "navigate") {
+    event.respondWith(page(event, url));
+  } else if (SHELL_URLS.includes(url.pathname)) {
+    event.respondWith(caches.match(event.request).then((saved) => saved || fetch(event.request)));
+  }
+});
+
+async function page(event, url) {
+  try {
+    // Asked of the site every time (no-cache: the browser's own copy only if the site says
+    // it is current), so that a page offline is always the saved copy and says so.
+    const response = await fetch(new Request(event.request, { cache: "no-cache" }));
+    if (response.ok && (SAVED_PAGES.test(url.pathname) || SHELL_URLS.includes(url.pathname))) {
+      // The reader gets the page at once; the copy is saved meanwhile.
+      event.waitUntil(save(url.pathname, response.clone()));
+    }
+    return response;
+  } catch (offline) {
+    const saved = await caches.match(url.pathname);
+    return saved ? marked(saved, false) : marked(await offlinePage(url.pathname), true);
+  }
+}
+
+async function save(path, response) {
+  const body = await response.text();
+  const headers = new Headers(response.headers);
+  headers.set("X-Saved-At", new Date().toISOString());
+  const title = (body.match(/<title>([^<]{0,300})<\/title>/) || [])[1] || path;
+  headers.set("X-Saved-Title", encodeURIComponent(title));
+  const copy = new Response(body, { status: 200, headers });
+  if (SHELL_URLS.includes(path)) return (await caches.open(SHELL)).put(path, copy);
+  const cache = await caches.open(PAGES);
+  await cache.delete(path); // to the end of the order: the newest is kept longest
+  await cache.put(path, copy);
+  const kept = await cache.keys();
+  await Promise.all(kept.slice(0, Math.max(kept.length - KEEP, 0)).map((old) => cache.delete(old)));
+}
+
+async function offlinePage(path) {
+  const prefix = Object.keys(OFFLINE_PAGES).find((code) => code && path.startsWith(`${code}/`));
+  return caches.match(OFFLINE_PAGES[prefix || ""]);
+}
+
+// The note a saved page opens with, from the page's own <template id="offline-note">, in its
+// language: when it was saved, when it was last reviewed, and whether it may be out of date.
+async function marked(saved, fallback) {
+  let html = await saved.text();
+  const start = html.indexOf('<template id="offline-note">');
+  const end = html.indexOf("</template>", start);
+  const main = html.indexOf("<main");
+  if (start < 0 || end < 0 || main < 0) return new Response(html, { headers: saved.headers });
+  const lang = attribute(html, "<html", "lang") || "en";
+  const day = (iso) => new Date(iso).toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
+  const savedAt = saved.headers.get("X-Saved-At");
+  const reviewed = attribute(html, "<main", "data-last-reviewed");
+  const nextReview = attribute(html, "<main", "data-next-review");
+  const age = (Date.now() - Date.parse(savedAt)) / 86400000;
+  const stale = age > STALE_DAYS || (nextReview && Date.now() > Date.parse(nextReview) + 86400000);
+  let note = html.slice(start + '<template id="offline-note">'.length, end);
+  note = keepIf(note, "reviewed", Boolean(reviewed));
+  note = keepIf(note, "stale", Boolean(stale));
+  note = keepIf(note, "missing", fallback);
+  note = note.replace("{saved}", day(savedAt)).replace("{reviewed}", reviewed ? day(reviewed) : "");
+  if (fallback) note = note.replace("<!-- saved pages -->", await savedPages());
+  const opened = html.indexOf(">", main) + 1;
+  html = html.slice(0, opened) + note + html.slice(opened);
+  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+function attribute(html, tag, name) {
+  const at = html.indexOf(tag);
+  if (at < 0) return "";
+  const opening = html.slice(at, html.indexOf(">", at));
+  const from = opening.indexOf(` ${name}="`);
+  if (from < 0) return "";
+  const value = from + name.length + 3;
+  return opening.slice(value, opening.indexOf('"', value));
+}
+
+// Drops what the note holds between <!-- when:key --> and <!-- /when:key --> unless `keep`
+// (the markers go either way).
+function keepIf(note, key, keep) {
+  const open = `<!-- when:${key} -->`;
+  const close = `<!-- /when:${key} -->`;
+  let start = note.indexOf(open);
+  while (start >= 0) {
+    const end = note.indexOf(close, start);
+    if (end < 0) break;
+    const inside = keep ? note.slice(start + open.length, end) : "";
+    note = note.slice(0, start) + inside + note.slice(end + close.length);
+    start = note.indexOf(open, start + inside.length);
+  }
+  return note;
+}
+
+async function savedPages() {
+  const cache = await caches.open(PAGES);
+  const items = [];
+  for (const request of (await cache.keys()).reverse()) {
+    const saved = await cache.match(request);
+    const path = new URL(request.url).pathname;
+    const title = decodeURIComponent(saved.headers.get("X-Saved-Title") || "") || path;
+    items.push(`<li><a href="${path}">${title}</a></li>`);
+  }
+  return items.join("");
+}
