@@ -9,7 +9,7 @@ WITH_ENV := set -a && . ./.env && set +a &&
 
 .DEFAULT_GOAL := help
 .PHONY: help install run editor test test-database test-all test-postgres coverage \
-	test-sign-off-long lint format messages check bench measure-editor
+	test-sign-off-long lint format messages check bench lighthouse measure-editor
 
 help: ## List the commands
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -105,6 +105,9 @@ format: install ## Format and fix style with ruff
 
 bench: install ## Load-test the article page against a static file with wrk (docs/performance.md)
 	$(BIN)/python deploy/bench.py
+
+lighthouse: install ## Lighthouse's scores for the reader pages in Chromium (npm ci on first use)
+	$(BIN)/python deploy/lighthouse.py
 
 measure-editor: install ## The editors' change page in Chromium: requests, size, time to usable
 	$(BIN)/python deploy/change_page.py
