@@ -60,16 +60,26 @@ def version():
     return subprocess.run([lighthouse, "--version"], capture_output=True, text=True).stdout.strip()
 
 
-def audit(url, workdir):
-    """Each category's score out of 100, and the audits that cost points."""
-    report = workdir / "report.json"
-    subprocess.run(
+def run_lighthouse(url, report):
+    """Whether Lighthouse finished."""
+    return subprocess.run(
         [TOOLS / "node_modules" / ".bin" / "lighthouse", url, "--quiet", "--output=json",
          f"--output-path={report}", f"--only-categories={','.join(CATEGORIES)}",
          f"--chrome-path={CHROMIUM}",
          "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
-        check=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
-    )  # fmt: skip
+        check=False, env={**os.environ, "CHROME_PATH": CHROMIUM},
+    ).returncode == 0  # fmt: skip
+
+
+def audit(url, workdir):
+    """Each category's score out of 100, and the audits that cost points."""
+    report = workdir / "report.json"
+    # Lighthouse sometimes loses its trace ("Please run Lighthouse again"): up to 3 tries.
+    for attempt in range(3):
+        if run_lighthouse(url, report):
+            break
+        if attempt == 2:
+            raise RuntimeError(f"Lighthouse failed three times on {url}")
     result = json.loads(report.read_text())
     scores = {}
     for name in CATEGORIES:
