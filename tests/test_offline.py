@@ -62,7 +62,7 @@ def test_the_manifest_opens_the_bedside_card_with_the_sites_icons(client, launch
 
         assert response["Content-Type"] == "application/manifest+json"
         assert manifest["name"] == "Night Cramps" and manifest["display"] == "standalone"
-        assert manifest["start_url"] == bedside if code == "en-gb" else manifest["start_url"]
+        assert manifest["start_url"] == bedside
         for icon in manifest["icons"]:
             width, height = map(int, icon["sizes"].split("x"))
             path = finders.find(icon["src"].removeprefix("/static/"))
@@ -141,9 +141,12 @@ def note(page):
     return page.locator(".offline-note")
 
 
-def today():
-    day = timezone.localdate()
-    return f"{day.day} {day:%B %Y}"
+def browser_today(page):
+    """Today as the browser writes it (its clock and zone, not the server's)."""
+    return page.evaluate(
+        """() => new Date().toLocaleDateString(
+            "en-GB", { day: "numeric", month: "long", year: "numeric" })"""
+    )
 
 
 @pytest.mark.browser
@@ -151,20 +154,25 @@ def today():
 @pytest.mark.django_db(transaction=True)
 def test_after_one_visit_the_article_the_bedside_card_and_the_cards_work_offline(reader):
     context, page, article, site = reader
+    today = browser_today(page)
     context.set_offline(True)
 
-    page.goto(site + article.get_absolute_url())
+    response = page.goto(site + article.get_absolute_url())
     assert page.locator("h1").inner_text() == article.title
     saved = note(page).inner_text()
-    assert "You are offline." in saved and f"saved on this device on {today()}" in saved
+    assert "You are offline." in saved and f"saved on this device on {today}" in saved
+    # The page's own security headers come with the saved copy.
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     review = article.last_review().reviewed_on
     assert f"last reviewed on {review.day} {review:%B %Y}" in saved
     assert "out of date" not in saved
 
     # Saved when the worker started, though never opened.
     page.goto(site + reverse("articles:bedside_card", args=[article.slug]))
+    assert page.locator("h1").inner_text() == "During a night cramp"
     assert page.locator(".care-card--emergency").count() == 1
-    assert "You are offline." in note(page).inner_text()
+    card = note(page).inner_text()
+    assert f"saved on this device on {today}" in card and "not saved" not in card
 
     # A page never saved: what to do, the cards, the number, and what this phone has.
     page.goto(site + reverse("articles:diary"))
@@ -175,6 +183,11 @@ def test_after_one_visit_the_article_the_bedside_card_and_the_cards_work_offline
     assert "That page is not saved on this device." in fallback
     assert page.locator(f'.offline-note a[href="{article.get_absolute_url()}"]').count() == 1
     assert axe_violations(page) == []
+
+    # In Russian, the Russian offline page, with its note in Russian.
+    page.goto(site + "/ru/diary/")
+    assert page.locator("h1").inner_text() == "Нет соединения"
+    assert "Вы не в сети." in note(page).inner_text()
 
 
 @pytest.mark.browser
@@ -192,11 +205,33 @@ def test_a_publication_replaces_the_saved_copy_on_the_next_visit(reader, admin_u
     assert editor.post(change, data).status_code == 302
 
     page.goto(site + article.get_absolute_url())  # online: the network's page, saved again
+    wait_until(
+        page,
+        "async (path) => (await (await caches.match(path)).text()).includes('Koalas')",
+        article.get_absolute_url(),
+    )
     context.set_offline(True)
     page.reload()
 
     assert "You are offline." in note(page).inner_text()
     assert "Koalas stretch their calves at night." in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_page_taken_down_is_no_longer_read_offline(reader):
+    context, page, article, site = reader
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.DRAFT, pages_token=uuid.uuid4()
+    )
+
+    assert page.goto(site + article.get_absolute_url()).status == 404
+    wait_until(page, "async (path) => !(await caches.match(path))", article.get_absolute_url())
+    context.set_offline(True)
+    page.reload()
+
+    assert page.locator("h1").inner_text() == "No connection"
 
 
 @pytest.mark.browser

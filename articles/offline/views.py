@@ -2,19 +2,22 @@
 saved, and the manifest that lets the bedside card sit on a home screen.
 
 A hand-written worker (templates/offline/sw.js) rather than Workbox: what it does is one
-rule (network first, the saved copy only offline, marked with its dates) that fits in under
-a hundred lines, and Workbox would ship several files of library code to every phone for it
+rule (network first, the saved copy only offline, marked with its dates) in about two
+hundred lines, and Workbox would ship several files of library code to every phone for it
 and a build step to the project.
 """
 
+import hashlib
 import json
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -22,6 +25,7 @@ from articles import languages
 from articles.caching.generation import RELEASE
 from articles.caching.rendered import BUILD
 from articles.caching.tags import MEMBERSHIP, article_tag
+from articles.helplines import help_lines
 from articles.models import Article
 
 # How many pages a reader opened stay saved on their device, the newest kept.
@@ -48,7 +52,8 @@ def _in_language(code, name, **kwargs):
 @require_safe
 def service_worker(request):
     """The worker, at the site's root so that it may answer for every page; versioned with
-    the release and the static files, so that a deploy replaces every saved copy."""
+    the release, the static files and its own code, so that a deploy's worker saves the
+    site's parts afresh and keeps only the pages the reader saved."""
     home_help = _home_help_by_language()
     offline_pages = {}
     shell = [static("css/site.css"), static("js/offline.js"), static("js/print.js"),
@@ -59,14 +64,29 @@ def service_worker(request):
         shell.append(offline_pages[prefix])
         if code in home_help:
             shell.append(_in_language(code, "articles:bedside_card", slug=home_help[code].slug))
+    worker = get_template("offline/sw.js")
+    # The worker's own code changes its version too, not only the pages and static files.
+    code = hashlib.sha256(worker.template.source.encode()).hexdigest()[:8]
+    help = help_lines(settings.LANGUAGE_CODE)
+    # The page's own words for the emergency line (includes/offline_note.html's).
+    call = translation.gettext(
+        'In an emergency, call <a href="%(emergency_tel)s">%(emergency)s</a>.'
+    ) % {"emergency_tel": escape(help["emergency_tel"]), "emergency": escape(help["emergency"])}
+    last_resort = format_html(
+        '<!doctype html><html lang="{}"><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width, initial-scale=1"><title>{}</title><h1>{}</h1><p>{}</p>',
+        languages.tag(settings.LANGUAGE_CODE), settings.SITE_NAME,
+        translation.gettext("No connection"), mark_safe(call),
+    )  # fmt: skip
     context = {
-        "version": f"{RELEASE}-{BUILD[:8]}",
+        "version": f"{RELEASE}-{BUILD[:8]}-{code}",
         "shell_urls": json.dumps(shell),
         "offline_pages": json.dumps(offline_pages),
+        "last_resort": json.dumps(str(last_resort)),
         "keep": KEEP_PAGES,
         "stale_days": STALE_DAYS,
     }
-    body = render_to_string("offline/sw.js", context)
+    body = worker.render(context)
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     # Browsers look for a new worker on every visit; nothing in between may keep an old one.
     response["Cache-Control"] = "no-cache"

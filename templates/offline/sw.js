@@ -8,25 +8,40 @@ const SHELL = `shell-${VERSION}`; // what install saves: offline pages, bedside 
 const PAGES = `pages-${VERSION}`; // what readers opened, newest kept
 const SHELL_URLS = {{ shell_urls|safe }};
 const OFFLINE_PAGES = {{ offline_pages|safe }}; // {language prefix: offline page}
-const SAVED_PAGES = /^(\/[a-z-]+)?\/articles\/[^/]+\/(bedside-card\/)?$/;
+const LANGUAGES = Object.keys(OFFLINE_PAGES).filter(Boolean); // the prefixes, such as /ru
+const ARTICLE_PAGE = /^\/articles\/[^/]+\/(bedside-card\/)?$/;
+// Shown if even the offline page is gone (the browser may clear a site's storage).
+const LAST_RESORT = {{ last_resort|safe }};
 const KEEP = {{ keep }};
 const STALE_DAYS = {{ stale_days }};
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(SHELL)
-      .then((cache) => cache.addAll(SHELL_URLS.map((url) => new Request(url, { cache: "reload" }))))
-      .then(() => self.skipWaiting()),
-  );
+  // Each saved with the time it was saved, as the pages a reader opens are.
+  const fetched = SHELL_URLS.map(async (url) => {
+    const response = await fetch(new Request(url, { cache: "reload" }));
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    await save(url, response);
+  });
+  event.waitUntil(Promise.all(fetched).then(() => self.skipWaiting()));
 });
 
+// An article or bedside card in any of the site's languages: never the admin's pages.
+function savable(path) {
+  const language = LANGUAGES.find((prefix) => path.startsWith(`${prefix}/`));
+  return ARTICLE_PAGE.test(language ? path.slice(language.length) : path);
+}
+
 self.addEventListener("activate", (event) => {
-  // A new release's worker drops the old one's copies: other code made them. Then it saves
+  // A new release's worker keeps the pages the reader saved (each carries its own note and
+  // dates) and drops the rest of the old caches: install saved them afresh. Then it saves
   // the pages open now, which loaded before it could: the first visit counts.
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(
-        names.filter((name) => name !== SHELL && name !== PAGES).map((name) => caches.delete(name)),
+        names.filter((name) => name !== SHELL && name !== PAGES).map(async (name) => {
+          if (name.startsWith("pages-")) await moveSaved(name);
+          await caches.delete(name);
+        }),
       ))
       .then(() => self.clients.claim())
       .then(() => self.clients.matchAll({ type: "window" }))
@@ -34,8 +49,15 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+async function moveSaved(name) {
+  const [old, kept] = await Promise.all([caches.open(name), caches.open(PAGES)]);
+  for (const request of await old.keys()) {
+    if (!(await kept.match(request))) await kept.put(request, await old.match(request));
+  }
+}
+
 async function saveOpen(url) {
-  if (url.origin !== self.location.origin || !SAVED_PAGES.test(url.pathname)) return;
+  if (url.origin !== self.location.origin || !savable(url.pathname)) return;
   try {
     const response = await fetch(url.pathname);
     if (response.ok) await save(url.pathname, response);
@@ -59,20 +81,36 @@ async function page(event, url) {
     // Asked of the site every time (no-cache: the browser's own copy only if the site says
     // it is current), so that a page offline is always the saved copy and says so.
     const response = await fetch(new Request(event.request, { cache: "no-cache" }));
-    if (response.ok && (SAVED_PAGES.test(url.pathname) || SHELL_URLS.includes(url.pathname))) {
+    const kept = savable(url.pathname) || SHELL_URLS.includes(url.pathname);
+    if (kept && response.ok && !isPrivate(response)) {
       // The reader gets the page at once; the copy is saved meanwhile.
       event.waitUntil(save(url.pathname, response.clone()));
+    } else if (kept && (response.status === 404 || response.status === 410)) {
+      // Taken down: its old copy must not be read offline.
+      event.waitUntil(caches.open(PAGES).then((cache) => cache.delete(url.pathname)));
     }
     return response;
   } catch (offline) {
     const saved = await caches.match(url.pathname);
-    return saved ? marked(saved, false) : marked(await offlinePage(url.pathname), true);
+    if (saved) return marked(saved, false);
+    const fallback = await offlinePage(url.pathname);
+    return fallback
+      ? marked(fallback, true)
+      : new Response(LAST_RESORT, { headers: { "Content-Type": "text/html; charset=utf-8" } });
   }
+}
+
+function isPrivate(response) {
+  const control = response.headers.get("Cache-Control") || "";
+  return control.includes("no-store") || control.includes("private");
 }
 
 async function save(path, response) {
   const body = await response.text();
   const headers = new Headers(response.headers);
+  // The body is kept decoded: no header may say otherwise.
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
   headers.set("X-Saved-At", new Date().toISOString());
   const title = (body.match(/<title>([^<]{0,300})<\/title>/) || [])[1] || path;
   headers.set("X-Saved-Title", encodeURIComponent(title));
@@ -94,13 +132,17 @@ async function offlinePage(path) {
 // language: when it was saved, when it was last reviewed, and whether it may be out of date.
 async function marked(saved, fallback) {
   let html = await saved.text();
+  const savedAt = saved.headers.get("X-Saved-At");
   const start = html.indexOf('<template id="offline-note">');
   const end = html.indexOf("</template>", start);
   const main = html.indexOf("<main");
-  if (start < 0 || end < 0 || main < 0) return new Response(html, { headers: saved.headers });
+  if (start < 0 || end < 0 || main < 0 || !savedAt) return new Response(html, { headers: saved.headers });
   const lang = attribute(html, "<html", "lang") || "en";
-  const day = (iso) => new Date(iso).toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
-  const savedAt = saved.headers.get("X-Saved-At");
+  // Review dates are days (read as midnight UTC, so shown in UTC); the saved time is a
+  // moment, shown in the reader's own zone.
+  const day = (when, zone) => new Date(when).toLocaleDateString(
+    lang, { day: "numeric", month: "long", year: "numeric", timeZone: zone },
+  );
   const reviewed = attribute(html, "<main", "data-last-reviewed");
   const nextReview = attribute(html, "<main", "data-next-review");
   const age = (Date.now() - Date.parse(savedAt)) / 86400000;
@@ -109,11 +151,19 @@ async function marked(saved, fallback) {
   note = keepIf(note, "reviewed", Boolean(reviewed));
   note = keepIf(note, "stale", Boolean(stale));
   note = keepIf(note, "missing", fallback);
-  note = note.replace("{saved}", day(savedAt)).replace("{reviewed}", reviewed ? day(reviewed) : "");
-  if (fallback) note = note.replace("<!-- saved pages -->", await savedPages());
+  note = note.replace("{saved}", () => day(savedAt, undefined))
+    .replace("{reviewed}", () => (reviewed ? day(reviewed, "UTC") : ""));
+  if (fallback) {
+    const list = await savedPages();
+    note = note.replace("<!-- saved pages -->", () => list);
+  }
   const opened = html.indexOf(">", main) + 1;
   html = html.slice(0, opened) + note + html.slice(opened);
-  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+  // The page's own headers (its CSP among them), but for what was only the worker's.
+  const headers = new Headers(saved.headers);
+  headers.delete("X-Saved-At");
+  headers.delete("X-Saved-Title");
+  return new Response(html, { headers });
 }
 
 function attribute(html, tag, name) {
@@ -147,6 +197,7 @@ async function savedPages() {
   const items = [];
   for (const request of (await cache.keys()).reverse()) {
     const saved = await cache.match(request);
+    if (!saved) continue; // dropped meanwhile
     const path = new URL(request.url).pathname;
     const title = decodeURIComponent(saved.headers.get("X-Saved-Title") || "") || path;
     items.push(`<li><a href="${path}">${title}</a></li>`);
