@@ -171,10 +171,12 @@ class PageCacheMiddleware:
 
     def replay(self, request, entry):
         headers, body = entry[2], entry[3]
+        # Most pages send no Last-Modified: only a page that does is read for it.
+        modified = headers.get("Last-Modified")
         response = get_conditional_response(
             request,
             etag=headers.get("ETag"),
-            last_modified=parse_http_date_safe(headers.get("Last-Modified")),
+            last_modified=parse_http_date_safe(modified) if modified else None,
             response=HttpResponse(body, headers=headers),
         )
         # Browsers keep it no longer than this entry has left (its next go-live).

@@ -44,6 +44,11 @@ def article_graph(article, absolute_url):
     return {"@context": "https://schema.org", "@graph": [web_page, breadcrumbs]}
 
 
+def source_id(source, page):
+    """A source's place in the page's list (#source-N, as article_detail.html writes it)."""
+    return f"{page}#source-{source.position}"
+
+
 def medical_web_page(article, absolute_url):
     """What the page and the content API both say of `article`: the page, its dates, its
     last review and its condition."""
@@ -70,10 +75,10 @@ def medical_web_page(article, absolute_url):
 
 
 def cited_work(source, page):
-    """A source the page cites, by its place in the page's list (#source-N)."""
+    """A source the page cites, by its place in the page's list."""
     return {
         "@type": "CreativeWork",
-        "@id": f"{page}#source-{source.position}",
+        "@id": source_id(source, page),
         "name": source.title,
         "url": source.url,
         "publisher": {"@type": "Organization", "name": source.publisher},

@@ -20,7 +20,7 @@ from articles.helplines import help_lines
 from articles.markdown import markdown_to_text as as_text
 from articles.models import Callout, Cause, Section, by_evidence
 from articles.seo import structured_data
-from articles.seo.structured_data import cited_work, medical_web_page
+from articles.seo.structured_data import cited_work, medical_web_page, source_id
 
 SCHEMA = "https://schema.org/"
 # The document's own terms, as anchors of the developers' page.
@@ -228,7 +228,7 @@ def call_to_action(callout, help):
 
 
 def cites(claim, page):
-    return [{"@id": f"{page}#source-{source.position}"} for source in claim.cited_sources()]
+    return [{"@id": source_id(source, page)} for source in claim.cited_sources()]
 
 
 def translated_work(absolute_url, translation_of, pinned):

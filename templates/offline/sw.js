@@ -16,13 +16,18 @@ const KEEP = {{ keep }};
 const STALE_DAYS = {{ stale_days }};
 
 self.addEventListener("install", (event) => {
-  // Each saved with the time it was saved, as the pages a reader opens are.
+  // Each saved with the time it was saved, as the pages a reader opens are. Only the
+  // offline pages must be saved for the worker to start: a bedside card the site cannot
+  // give now (its article has no steps) must not keep it from the rest.
   const fetched = SHELL_URLS.map(async (url) => {
     const response = await fetch(new Request(url, { cache: "reload" }));
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
     await save(url, response);
   });
-  event.waitUntil(Promise.all(fetched).then(() => self.skipWaiting()));
+  const required = Object.values(OFFLINE_PAGES).map((url) => fetched[SHELL_URLS.indexOf(url)]);
+  event.waitUntil(
+    Promise.allSettled(fetched).then(() => Promise.all(required)).then(() => self.skipWaiting()),
+  );
 });
 
 // An article or bedside card in any of the site's languages: never the admin's pages.
@@ -112,7 +117,9 @@ async function save(path, response) {
   headers.delete("Content-Encoding");
   headers.delete("Content-Length");
   headers.set("X-Saved-At", new Date().toISOString());
-  const title = (body.match(/<title>([^<]{0,300})<\/title>/) || [])[1] || path;
+  const full = (body.match(/<title>([^<]{0,300})<\/title>/) || [])[1] || path;
+  // The page's own title, without the site's name that base.html adds after " | ".
+  const title = full.includes(" | ") ? full.slice(0, full.lastIndexOf(" | ")) : full;
   headers.set("X-Saved-Title", encodeURIComponent(title));
   const copy = new Response(body, { status: 200, headers });
   if (SHELL_URLS.includes(path)) return (await caches.open(SHELL)).put(path, copy);
@@ -151,12 +158,12 @@ async function marked(saved, fallback) {
   note = keepIf(note, "reviewed", Boolean(reviewed));
   note = keepIf(note, "stale", Boolean(stale));
   note = keepIf(note, "missing", fallback);
+  note = keepIf(note, "saved", !fallback);
+  const list = fallback ? await savedPages() : "";
+  note = keepIf(note, "saved-pages", Boolean(list));
   note = note.replace("{saved}", () => day(savedAt, undefined))
     .replace("{reviewed}", () => (reviewed ? day(reviewed, "UTC") : ""));
-  if (fallback) {
-    const list = await savedPages();
-    note = note.replace("<!-- saved pages -->", () => list);
-  }
+  note = note.replace("<!-- saved pages -->", () => list);
   const opened = html.indexOf(">", main) + 1;
   html = html.slice(0, opened) + note + html.slice(opened);
   // The page's own headers (its CSP among them), but for what was only the worker's.
